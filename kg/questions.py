@@ -1,0 +1,396 @@
+"""Canned questions: ``queries/<name>.rq`` files turned into typed records, and the one function that runs them.
+
+Each file is valid SPARQL whose metadata sits in a YAML header of ``#+ `` comment lines (as in grlc)::
+
+    #+ summary: Sentra that can share production technology with a sentra
+    #+ description:
+    #+   id: Sentra yang dapat berbagi teknologi produksi ...
+    #+   en: Sentra that can share production technology ...
+    #+ tags: [linkage, technology]
+    #+ params:
+    #+   - {name: sentra, type: iri, required: true, example: "id:sentra/wedoro", description: ...}
+
+:func:`load_questions` reads every file once (at start-up) and fails loudly, with a
+:class:`~kg.errors.KlasterError` naming the file and the problem, on a malformed header, an unknown
+parameter type, a parameter the query does not use, or a query that does not parse.
+:func:`run_question` validates the values a user gives, binds them to the query's variables as RDF
+terms (never as text) and returns a :class:`ResultTable`. The web service and ``klaster ask`` both
+call it.
+
+Writing a question: a parameter ``p`` is the variable ``?p`` and must appear in the ``SELECT``
+projection (pyoxigraph substitutes only projected variables). An optional parameter with no value
+and no default stays unbound: test it with ``COALESCE(?p = ?p, false)``, not with ``BOUND(?p)``,
+which the query optimiser folds to ``false`` before the substitution is applied. The columns of the
+answer are the projected variables other than the parameters.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph as ox
+import yaml
+
+from kg.errors import BadRequest, KlasterError, NotFound
+from kg.namespaces import XSD
+from kg.params import PAGING_PARAMS, PARAM_TYPES, Param, json_value, normalise, to_term
+from kg.resources import data_folder
+from kg.sparql_text import mask
+from kg.store import Store
+
+#: Page size when neither the question nor the caller says otherwise.
+DEFAULT_PAGE_SIZE = 100
+
+_HEADER_KEYS = {"summary", "description", "tags", "params", "require_one_of"}
+_PARAM_KEYS = {"name", "type", "required", "default", "example", "description", "enum",
+               "values_query", "minimum", "maximum", "min_length", "max_length"}
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+_QUESTION_NAME = re.compile(r"[a-z][a-z0-9-]*")
+_ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.I)
+_INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
+                                    "positiveInteger", "negativeInteger", "nonPositiveInteger",
+                                    "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
+_FLOAT_TYPES = {XSD + t for t in ("decimal", "double", "float")}
+
+
+class QuestionDefinitionError(KlasterError):
+    """A file in ``queries/`` is not a well-formed canned question (a deployment error)."""
+
+    title = "Invalid canned question"
+
+
+@dataclass(frozen=True)
+class Question:
+    """One canned question, loaded from ``queries/<name>.rq``."""
+
+    name: str
+    summary: str
+    description_id: str
+    description_en: str
+    tags: tuple[str, ...]
+    params: tuple[Param, ...]
+    sparql: str
+    source: str
+    require_one_of: tuple[str, ...] = ()
+
+    @property
+    def ordered(self) -> bool:
+        """True when the query orders its answer (row order then matters)."""
+        return bool(_ORDER_BY.search(mask(self.sparql)))
+
+    @property
+    def bound_params(self) -> tuple[Param, ...]:
+        """Parameters bound into the query (everything but paging)."""
+        return tuple(p for p in self.params if not p.is_paging)
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+    def paging_params(self) -> tuple[Param, ...]:
+        """The paging parameters: declared ones with their defaults, otherwise the standard ones."""
+        declared = {p.name: p for p in self.params if p.is_paging}
+        standard = (
+            Param("limit", "integer", "rows per page (paging)", default=DEFAULT_PAGE_SIZE,
+                  example=DEFAULT_PAGE_SIZE, minimum=1),
+            Param("offset", "integer", "rows to skip before the first row returned (paging)",
+                  default=0, example=0, minimum=0),
+            Param("page", "integer", "page number, from 1 (alternative to offset)", example=1,
+                  minimum=1),
+        )
+        return tuple(declared.get(p.name, p) for p in standard)
+
+    def example_params(self) -> dict[str, object]:
+        """Every parameter's example value (for documentation)."""
+        return {p.name: p.example for p in self.params if p.example is not None}
+
+    def example_call(self) -> dict[str, str]:
+        """The documented example call: the required parameters (and the first of
+        ``require_one_of``) with their example values."""
+        wanted = {p.name for p in self.params if p.required} | set(self.require_one_of[:1])
+        return {p.name: str(p.example) for p in self.params if p.name in wanted}
+
+
+@dataclass(frozen=True)
+class ResultTable:
+    """The answer to a question: flat rows of plain values, and how it was obtained."""
+
+    query: str
+    params: dict[str, object]
+    columns: tuple[str, ...]
+    rows: tuple[tuple[object, ...], ...]
+    truncated: bool
+    sparql: str
+    bindings: dict[str, str] = field(default_factory=dict)
+    offset: int = 0
+    limit: int = DEFAULT_PAGE_SIZE
+    ordered: bool = False
+
+    def records(self) -> list[dict[str, object]]:
+        return [dict(zip(self.columns, row)) for row in self.rows]
+
+    def as_json(self) -> dict[str, object]:
+        """The JSON body of CONTRACT.md (plus paging and the bound terms)."""
+        return {"query": self.query, "params": self.params, "columns": list(self.columns),
+                "rows": self.records(), "truncated": self.truncated, "offset": self.offset,
+                "limit": self.limit, "sparql": self.sparql, "bindings": self.bindings}
+
+
+# -- loading ---------------------------------------------------------------------------------------
+
+def _split_header(text: str) -> tuple[str, str]:
+    header, body = [], []
+    for line in text.splitlines():
+        if line.startswith("#+"):
+            header.append(line[3:] if line.startswith("#+ ") else line[2:])
+        else:
+            body.append(line)
+    return "\n".join(header), "\n".join(body).strip() + "\n"
+
+
+def _text(source: str, where: str, value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise QuestionDefinitionError(f"{source}: {where} must be a non-empty text")
+    return " ".join(value.split())
+
+
+def _param(source: str, raw: object, base_iri: str) -> Param:
+    if not isinstance(raw, Mapping):
+        raise QuestionDefinitionError(f"{source}: each entry of params must be a mapping, got {raw!r}")
+    unknown = set(raw) - _PARAM_KEYS
+    name = raw.get("name")
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise QuestionDefinitionError(f"{source}: parameter name {name!r} must match {_NAME.pattern}")
+    where = f"parameter {name!r}"
+    if unknown:
+        raise QuestionDefinitionError(f"{source}: {where} has unknown key(s) {', '.join(sorted(unknown))}")
+    kind = raw.get("type")
+    if kind not in PARAM_TYPES:
+        raise QuestionDefinitionError(
+            f"{source}: {where} has unknown type {kind!r} (one of {', '.join(PARAM_TYPES)})")
+    enum = raw.get("enum") or ()
+    if kind == "enum" and (not isinstance(enum, list) or not enum
+                           or not all(isinstance(v, str) for v in enum)):
+        raise QuestionDefinitionError(f"{source}: {where} of type enum needs an enum list of texts")
+    required = raw.get("required", False)
+    if not isinstance(required, bool):
+        raise QuestionDefinitionError(f"{source}: {where}: required must be true or false")
+    values_query = raw.get("values_query")
+    if values_query is not None:
+        values_query = str(values_query)
+        _check_parses(source, f"{where} values_query", values_query)
+    param = Param(
+        name=name, type=kind, description=_text(source, f"{where} description", raw.get("description")),
+        required=required, default=raw.get("default"), example=raw.get("example"),
+        enum=tuple(enum), values_query=values_query, minimum=raw.get("minimum"),
+        maximum=raw.get("maximum"), min_length=raw.get("min_length"), max_length=raw.get("max_length"))
+    for key in ("default", "example"):
+        value = getattr(param, key)
+        if value is not None:
+            try:
+                normalise(param, value, base_iri)
+            except BadRequest as exc:
+                raise QuestionDefinitionError(f"{source}: {where}: {key} {value!r} is invalid: "
+                                              f"{exc.detail}") from None
+    if required and param.default is not None:
+        raise QuestionDefinitionError(f"{source}: {where} is required and cannot have a default")
+    if param.example is None:
+        raise QuestionDefinitionError(f"{source}: {where} needs an example")
+    return param
+
+
+def _check_parses(source: str, where: str, sparql: str,
+                  bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> None:
+    try:
+        result = ox.Store().query(sparql, substitutions={ox.Variable(k): v for k, v in
+                                                          (bindings or {}).items()})
+    except SyntaxError as exc:
+        raise QuestionDefinitionError(f"{source}: {where} is not valid SPARQL: {exc}") from None
+    except (RuntimeError, ValueError) as exc:
+        raise QuestionDefinitionError(f"{source}: {where}: {exc}") from None
+    if not isinstance(result, ox.QuerySolutions):
+        raise QuestionDefinitionError(f"{source}: {where} must be a SELECT query")
+
+
+def parse_question(path: Path, *, base_iri: str) -> Question:
+    """The :class:`Question` in one ``.rq`` file; raises :class:`QuestionDefinitionError`."""
+    source = path.name
+    name = path.stem
+    if not _QUESTION_NAME.fullmatch(name):
+        raise QuestionDefinitionError(f"{source}: the file name must match {_QUESTION_NAME.pattern}.rq")
+    try:
+        header_text, body = _split_header(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QuestionDefinitionError(f"{source}: cannot read: {exc}") from None
+    try:
+        header = yaml.safe_load(header_text) if header_text.strip() else None
+    except yaml.YAMLError as exc:
+        raise QuestionDefinitionError(f"{source}: the #+ header is not valid YAML: {exc}") from None
+    if not isinstance(header, Mapping):
+        raise QuestionDefinitionError(f"{source}: missing '#+ ' YAML header (summary, description, params)")
+    unknown = set(header) - _HEADER_KEYS
+    if unknown:
+        raise QuestionDefinitionError(f"{source}: unknown header key(s) {', '.join(sorted(unknown))}")
+    description = header.get("description")
+    if not isinstance(description, Mapping) or set(description) - {"id", "en"}:
+        raise QuestionDefinitionError(f"{source}: description must be a mapping with 'id' and 'en' texts")
+    tags = header.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise QuestionDefinitionError(f"{source}: tags must be a list of texts")
+    raw_params = header.get("params") or []
+    if not isinstance(raw_params, list):
+        raise QuestionDefinitionError(f"{source}: params must be a list")
+    params = tuple(_param(source, p, base_iri) for p in raw_params)
+    names = [p.name for p in params]
+    if len(set(names)) != len(names):
+        raise QuestionDefinitionError(f"{source}: a parameter is declared twice")
+    masked = mask(body)
+    for p in params:
+        if not p.is_paging and not re.search(rf"[?$]{p.name}\b", masked):
+            raise QuestionDefinitionError(
+                f"{source}: parameter {p.name!r} is declared but the query never uses ?{p.name}")
+    one_of = header.get("require_one_of") or []
+    if not isinstance(one_of, list) or any(n not in names for n in one_of):
+        raise QuestionDefinitionError(f"{source}: require_one_of must list declared parameters")
+    examples = {p.name: to_term(p, normalise(p, p.example, base_iri)) for p in params
+                if not p.is_paging}
+    _check_parses(source, "the query", body, examples)
+    return Question(
+        name=name, summary=_text(source, "summary", header.get("summary")),
+        description_id=_text(source, "description.id", description.get("id")),
+        description_en=_text(source, "description.en", description.get("en")),
+        tags=tuple(tags), params=params, sparql=body, source=source, require_one_of=tuple(one_of))
+
+
+def load_questions(folder: Path | None = None, *,
+                   base_iri: str = "https://w3id.org/klaster/id/") -> dict[str, Question]:
+    """Every question in ``folder`` (default: the installed ``queries/``), by name, sorted."""
+    folder = data_folder("queries") if folder is None else Path(folder)
+    files = sorted(folder.glob("*.rq"))
+    if not files:
+        raise QuestionDefinitionError(f"no canned questions (*.rq) in {folder}")
+    return {q.name: q for q in (parse_question(f, base_iri=base_iri) for f in files)}
+
+
+def get_question(questions: Mapping[str, Question], name: str) -> Question:
+    try:
+        return questions[name]
+    except KeyError:
+        raise NotFound(f"no canned question named {name!r}; known: {', '.join(questions)}") from None
+
+
+# -- running ---------------------------------------------------------------------------------------
+
+def _single(name: str, raw: object) -> object:
+    if isinstance(raw, (list, tuple)):
+        if len(raw) != 1:
+            raise BadRequest(f"parameter {name!r} given {len(raw)} times; give it once",
+                             parameter=name)
+        return raw[0]
+    return raw
+
+
+def term_value(term: object) -> object:
+    """A result term as a plain value: IRIs and strings as text, numbers as numbers."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        try:
+            if datatype in _INTEGER_TYPES:
+                return int(term.value)
+            if datatype in _FLOAT_TYPES:
+                return float(Decimal(term.value)) if datatype == XSD + "decimal" else float(term.value)
+            if datatype == XSD + "boolean":
+                return term.value in ("true", "1")
+        except (ValueError, ArithmeticError):
+            return term.value
+        return term.value
+    return str(term)
+
+
+def _paging(question: Question, values: dict[str, object], base_iri: str,
+            max_rows: int) -> tuple[int, int]:
+    specs = {p.name: p for p in question.paging_params()}
+    limit_p = dataclasses.replace(specs["limit"], maximum=max_rows)
+    limit = normalise(limit_p, values["limit"], base_iri) if "limit" in values else limit_p.default
+    limit = min(int(limit), max_rows)  # type: ignore[arg-type]
+    if "offset" in values and "page" in values:
+        raise BadRequest("give either 'offset' or 'page', not both", parameter="page")
+    offset = 0
+    if "offset" in values:
+        offset = int(normalise(specs["offset"], values["offset"], base_iri))  # type: ignore[arg-type]
+    elif "page" in values:
+        offset = (int(normalise(specs["page"], values["page"], base_iri)) - 1) * limit  # type: ignore[arg-type]
+    return limit, offset
+
+
+def run_question(store: Store, question: Question, raw_params: Mapping[str, object], *,
+                 base_iri: str, max_rows: int = 100_000) -> ResultTable:
+    """Validate ``raw_params``, bind them, run the question and return one page of its answer.
+
+    Raises :class:`~kg.errors.BadRequest` naming the parameter for an unknown parameter, a missing
+    required one or a value of the wrong type.
+    """
+    values = {k: _single(k, v) for k, v in raw_params.items() if v is not None}
+    known = {p.name for p in question.params} | set(PAGING_PARAMS)
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise BadRequest(f"unknown parameter {unknown[0]!r} for {question.name}; expected "
+                         f"{', '.join(sorted(known))}", parameter=unknown[0])
+    limit, offset = _paging(question, values, base_iri, max_rows)
+    bindings: dict[str, ox.NamedNode | ox.Literal] = {}
+    shown: dict[str, object] = {}
+    for p in question.bound_params:
+        if p.name in values:
+            value = normalise(p, values[p.name], base_iri)
+        elif p.required:
+            raise BadRequest(f"missing required parameter {p.name!r} ({p.description})",
+                             parameter=p.name)
+        elif p.default is not None:
+            value = normalise(p, p.default, base_iri)
+        else:
+            continue
+        bindings[p.name] = to_term(p, value)
+        shown[p.name] = json_value(value)
+    if question.require_one_of and not any(n in bindings for n in question.require_one_of):
+        first = question.require_one_of[0]
+        raise BadRequest(f"give one of the parameters {' or '.join(question.require_one_of)}",
+                         parameter=first)
+    shown.update(limit=limit, offset=offset)
+    result = store.query(question.sparql, bindings=bindings)
+    if not isinstance(result, ox.QuerySolutions):  # pragma: no cover - the loader checks SELECT
+        raise QuestionDefinitionError(f"{question.source}: not a SELECT query")
+    param_names = {p.name for p in question.params}
+    variables = [v.value for v in result.variables]
+    columns = tuple(v for v in variables if v not in param_names)
+    page = list(itertools.islice(result, offset, offset + limit + 1))
+    truncated = len(page) > limit
+    rows = tuple(tuple(term_value(solution[c]) for c in columns) for solution in page[:limit])
+    return ResultTable(
+        query=question.name, params=shown, columns=columns, rows=rows, truncated=truncated,
+        sparql=question.sparql, bindings={k: str(v) for k, v in bindings.items()},
+        offset=offset, limit=limit, ordered=question.ordered)
+
+
+def list_values(store: Store, param: Param, *, limit: int = 200) -> list[tuple[str, str]]:
+    """The allowed values of a parameter with a ``values_query`` as (value, label) pairs."""
+    if not param.values_query:
+        return []
+    result = store.query(param.values_query)
+    out: list[tuple[str, str]] = []
+    for solution in itertools.islice(result, limit):  # type: ignore[arg-type]
+        terms = [solution[v] for v in result.variables]  # type: ignore[union-attr]
+        value = term_value(terms[0])
+        label = term_value(terms[1]) if len(terms) > 1 and terms[1] is not None else value
+        out.append((str(value), str(label)))
+    return out

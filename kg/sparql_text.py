@@ -1,0 +1,89 @@
+"""Small lexical facts about SPARQL text that pyoxigraph does not expose from Python.
+
+The SPARQL protocol needs to know whether a query names its own dataset (``FROM``), whether an
+update names one (``USING``/``WITH``), and to add ``USING`` clauses for ``using-graph-uri``. These
+look at the text with strings, IRIs and comments blanked out, so a keyword inside a literal or a
+comment never counts. The text is never assembled from user values here: graph IRIs are validated
+with pyoxigraph before they are written as ``<iri>``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+
+from kg.errors import BadRequest
+
+_OPAQUE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+    r"|#[^\n]*",
+    re.S)
+
+
+def _keyword(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w?$:.\-]){word}(?![\w:\-])", re.I)
+
+
+_FROM = _keyword("FROM")
+_USING_OR_WITH = re.compile(rf"{_keyword('USING').pattern}|{_keyword('WITH').pattern}", re.I)
+_WHERE = _keyword("WHERE")
+_DELETE_BEFORE = re.compile(r"(?<![\w?$:.\-])DELETE\s*$", re.I)
+
+
+def mask(sparql: str) -> str:
+    """``sparql`` with strings, IRIs and comments replaced by spaces (same length, same lines)."""
+    return _OPAQUE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), sparql)
+
+
+def has_dataset_clause(query: str) -> bool:
+    """True when a query has ``FROM`` or ``FROM NAMED``."""
+    return bool(_FROM.search(mask(query)))
+
+
+def has_using_or_with(update: str) -> bool:
+    """True when an update has ``USING``, ``USING NAMED`` or ``WITH``."""
+    return bool(_USING_OR_WITH.search(mask(update)))
+
+
+def _iri(value: str) -> str:
+    try:
+        return str(ox.NamedNode(value))
+    except ValueError as exc:
+        raise BadRequest(f"not a valid graph IRI: {value!r} ({exc})") from None
+
+
+def add_using(update: str, default_graphs: list[str], named_graphs: list[str]) -> str:
+    """Add ``USING``/``USING NAMED`` clauses before the ``WHERE`` of every modify operation.
+
+    This is how the SPARQL 1.1 Protocol defines ``using-graph-uri`` and ``using-named-graph-uri``:
+    as if each operation had those clauses. ``DELETE WHERE`` takes no dataset and is left alone.
+    """
+    if not default_graphs and not named_graphs:
+        return update
+    clause = " ".join([f"USING {_iri(g)}" for g in default_graphs]
+                      + [f"USING NAMED {_iri(g)}" for g in named_graphs]) + " "
+    masked = mask(update)
+    inserts: list[int] = []
+    depth = 0
+    last = 0
+    for match in re.finditer(r"[{}]|" + _WHERE.pattern, masked, re.I):
+        token = match.group(0)
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        elif depth == 0 and not _DELETE_BEFORE.search(masked[last:match.start()]):
+            inserts.append(match.start())
+        last = match.end()
+    out, prev = [], 0
+    for pos in inserts:
+        out.append(update[prev:pos])
+        out.append(clause)
+        prev = pos
+    out.append(update[prev:])
+    return "".join(out)

@@ -1,0 +1,168 @@
+"""Loading canned questions: broken files fail loudly, naming file and problem; values are typed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.errors import BadRequest, KlasterError
+from kg.params import Param, normalise, to_term
+from kg.questions import QuestionDefinitionError, load_questions, parse_question
+
+BASE = "https://w3id.org/klaster/id/"
+
+GOOD_HEADER = """\
+#+ summary: A test question
+#+ description:
+#+   id: Pertanyaan uji.
+#+   en: A test question.
+#+ tags: [test]
+#+ params:
+#+   - {name: sentra, type: iri, required: true, example: "id:sentra/wedoro", description: the sentra}
+"""
+GOOD_QUERY = "PREFIX kl: <https://w3id.org/klaster/ontology#>\nSELECT ?sentra ?p WHERE { ?sentra kl:produces ?p }\n"
+
+
+def write(tmp_path: Path, text: str, name: str = "broken.rq") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_good_file_loads(tmp_path: Path) -> None:
+    question = parse_question(write(tmp_path, GOOD_HEADER + GOOD_QUERY, "good.rq"), base_iri=BASE)
+    assert question.name == "good" and question.summary == "A test question"
+    assert question.description_id == "Pertanyaan uji." and question.tags == ("test",)
+    assert question.params[0].type == "iri" and question.params[0].required
+    assert "#+" not in question.sparql and not question.ordered
+
+
+BROKEN = {
+    "no header": (GOOD_QUERY, "missing '#+ ' YAML header"),
+    "bad yaml": ("#+ summary: [unclosed\n#+ description: {id: a, en: b}\n" + GOOD_QUERY, "not valid YAML"),
+    "unknown key": (GOOD_HEADER + "#+ colour: red\n" + GOOD_QUERY, "unknown header key(s) colour"),
+    "unknown type": (GOOD_HEADER.replace("type: iri", "type: uri") + GOOD_QUERY, "unknown type 'uri'"),
+    "param unused": (GOOD_HEADER + GOOD_QUERY.replace("?sentra", "?s"), "never uses ?sentra"),
+    "param not projected": (GOOD_HEADER + GOOD_QUERY.replace("SELECT ?sentra ?p", "SELECT ?p"),
+                            "projection"),
+    "bad sparql": (GOOD_HEADER + "SELECT ?sentra WHERE { ?sentra ?p }\n", "not valid SPARQL"),
+    "ask query": (GOOD_HEADER + "ASK { ?sentra ?p ?o }\n", "must be a SELECT query"),
+    "no english": (GOOD_HEADER.replace("#+   en: A test question.\n", "") + GOOD_QUERY, "description.en"),
+    "no summary": (GOOD_HEADER.replace("#+ summary: A test question\n", "") + GOOD_QUERY, "summary"),
+    "no example": (GOOD_HEADER.replace(', example: "id:sentra/wedoro"', "") + GOOD_QUERY, "needs an example"),
+    "bad default": (GOOD_HEADER + "#+   - {name: n, type: integer, default: many, example: 1, description: d}\n"
+                    + GOOD_QUERY.replace("SELECT ?sentra", "SELECT ?n ?sentra"), "default 'many' is invalid"),
+    "bad example": (GOOD_HEADER.replace('example: "id:sentra/wedoro"', 'example: "not an iri"') + GOOD_QUERY,
+                    "example 'not an iri' is invalid"),
+    "enum without values": (GOOD_HEADER + "#+   - {name: level, type: enum, example: a, description: d}\n"
+                            + GOOD_QUERY.replace("SELECT ?sentra", "SELECT ?level ?sentra"),
+                            "needs an enum list"),
+    "required with default": (GOOD_HEADER.replace("required: true,", "required: true, default: id:x,")
+                              + GOOD_QUERY, "cannot have a default"),
+    "unknown param key": (GOOD_HEADER.replace("description: the sentra}", "description: the sentra, colour: red}")
+                          + GOOD_QUERY, "unknown key(s) colour"),
+    "params not a list": (GOOD_HEADER.split("#+ params:")[0] + "#+ params: {sentra: iri}\n" + GOOD_QUERY,
+                          "params must be a list"),
+    "bad values_query": (GOOD_HEADER.replace("description: the sentra}",
+                                             "description: the sentra, values_query: 'SELECT WHERE'}")
+                         + GOOD_QUERY, "values_query is not valid SPARQL"),
+    "one_of unknown": (GOOD_HEADER + "#+ require_one_of: [sentra, region]\n" + GOOD_QUERY,
+                       "require_one_of must list declared parameters"),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_broken_files_fail_loudly(tmp_path: Path, case: str) -> None:
+    text, problem = BROKEN[case]
+    with pytest.raises(QuestionDefinitionError) as info:
+        parse_question(write(tmp_path, text), base_iri=BASE)
+    assert "broken.rq" in info.value.detail
+    assert problem in info.value.detail
+    assert isinstance(info.value, KlasterError) and info.value.status == 500
+
+
+def test_one_broken_file_stops_the_whole_load(tmp_path: Path) -> None:
+    write(tmp_path, GOOD_HEADER + GOOD_QUERY, "good.rq")
+    write(tmp_path, GOOD_HEADER.replace("type: iri", "type: colour") + GOOD_QUERY, "zz-bad.rq")
+    with pytest.raises(QuestionDefinitionError, match="zz-bad.rq"):
+        load_questions(tmp_path, base_iri=BASE)
+
+
+def test_bad_file_name_and_empty_folder(tmp_path: Path) -> None:
+    with pytest.raises(QuestionDefinitionError, match="file name"):
+        parse_question(write(tmp_path, GOOD_HEADER + GOOD_QUERY, "Bad Name.rq"), base_iri=BASE)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(QuestionDefinitionError, match="no canned questions"):
+        load_questions(empty, base_iri=BASE)
+
+
+def test_the_shipped_questions_load_with_another_base(tmp_path: Path) -> None:
+    questions = load_questions(base_iri="https://example.org/kl/")
+    assert len(questions) >= 11
+    for q in questions.values():
+        assert q.description_id and q.description_en and q.summary
+        assert all(p.description and p.example is not None for p in q.params)
+
+
+# -- parameter types -------------------------------------------------------------------------------
+
+def p(kind: str, **kw) -> Param:
+    return Param("x", kind, "test", **kw)
+
+
+@pytest.mark.parametrize(("kind", "raw", "value"), [
+    ("iri", "https://example.org/a", "https://example.org/a"),
+    ("iri", "id:sentra/wedoro", BASE + "sentra/wedoro"),
+    ("iri", "sentra/wedoro", BASE + "sentra/wedoro"),
+    ("iri", "urn:isbn:123", "urn:isbn:123"),
+    ("region", "35", BASE + "wilayah/35"),
+    ("region", "35.15.18.2013", BASE + "wilayah/35.15.18.2013"),
+    ("region", "id:wilayah/35.15", BASE + "wilayah/35.15"),
+    ("kbli", "15201", BASE + "kbli/2020/15201"),
+    ("kbli", BASE + "kbli/2020/15201", BASE + "kbli/2020/15201"),
+    ("integer", " 42 ", 42),
+    ("decimal", "0.25", Decimal("0.25")),
+    ("decimal", "1", Decimal("1")),
+    ("boolean", "ya", True),
+    ("boolean", "false", False),
+    ("code", "35.15", "35.15"),
+    ("string", "Sepatu Wedoro", "Sepatu Wedoro"),
+])
+def test_values_are_typed(kind: str, raw: str, value: object) -> None:
+    assert normalise(p(kind), raw, BASE) == value
+
+
+@pytest.mark.parametrize(("kind", "raw"), [
+    ("iri", "not an iri"), ("iri", "http://x/a b"), ("iri", "http://x/<a>"), ("iri", "ftp://x"),
+    ("iri", 'http://x/"'), ("region", "35.1"), ("region", "355"), ("region", "35.15.18.201"),
+    ("kbli", "1520"), ("kbli", "152011"), ("integer", "1.5"), ("integer", "1e3"),
+    ("integer", "9" * 30), ("decimal", "1e3"), ("decimal", "NaN"), ("decimal", "inf"),
+    ("boolean", "maybe"), ("code", "a b"), ("code", "x;y"), ("string", "two\nlines"),
+    ("string", "nul\x00"), ("string", ""), ("string", "x" * 5000),
+])
+def test_bad_values_are_rejected(kind: str, raw: str) -> None:
+    with pytest.raises(BadRequest) as info:
+        normalise(p(kind), raw, BASE)
+    assert info.value.extra["parameter"] == "x"
+
+
+def test_bounds_enum_and_lengths() -> None:
+    with pytest.raises(BadRequest, match="at least 1"):
+        normalise(p("integer", minimum=1), "0", BASE)
+    with pytest.raises(BadRequest, match="at most 2"):
+        normalise(p("decimal", maximum=2), "2.5", BASE)
+    with pytest.raises(BadRequest, match="one of a, b"):
+        normalise(p("enum", enum=("a", "b")), "c", BASE)
+    with pytest.raises(BadRequest, match="at least 2 characters"):
+        normalise(p("string", min_length=2), "x", BASE)
+
+
+def test_terms() -> None:
+    assert to_term(p("kbli"), BASE + "kbli/2020/15201") == ox.NamedNode(BASE + "kbli/2020/15201")
+    assert to_term(p("integer"), 3) == ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    assert to_term(p("decimal"), Decimal("0.2")).datatype.value.endswith("#decimal")
+    assert to_term(p("string"), '"} DROP ALL {"') == ox.Literal('"} DROP ALL {"')
