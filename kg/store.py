@@ -255,16 +255,18 @@ class EmbeddedStore(Store):
              progress: Progress | None = None) -> None:
         to_graph = graph_node(graph) if not format.supports_datasets or graph else None
         bulk = False
-        stream: IO[bytes] | bytes | str
+        opened: list[IO[bytes]] = []
+        stream: IO[bytes] | bytes | str = source  # type: ignore[assignment]
         if isinstance(source, Path):
             bulk = source.stat().st_size > BULK_THRESHOLD
-            opener = gzip.open if source.name.endswith(".gz") else open
-            stream = opener(source, "rb")  # type: ignore[assignment]
-        else:
-            stream = source
+            stream = open(source, "rb")
+            opened.append(stream)
+        if hasattr(stream, "read") and progress is not None:  # count bytes as they come off disk
+            stream = io.BufferedReader(_ProgressReader(stream, progress), 1 << 20)  # type: ignore[arg-type]
+        if isinstance(source, Path) and source.name.endswith(".gz"):
+            stream = gzip.GzipFile(fileobj=stream)  # type: ignore[arg-type]
+            opened.append(stream)
         try:
-            if hasattr(stream, "read") and progress is not None:
-                stream = io.BufferedReader(_ProgressReader(stream, progress), 1 << 20)  # type: ignore[arg-type]
             kwargs: dict[str, object] = {"format": format, "base_iri": base_iri}
             if to_graph is not None:
                 kwargs["to_graph"] = to_graph
@@ -276,11 +278,11 @@ class EmbeddedStore(Store):
             raise BadRequest(f"invalid {format.name}: {exc}") from None
         except ValueError as exc:
             raise UnsupportedFormat(str(exc)) from None
-        except OSError as exc:
+        except (OSError, EOFError, RuntimeError) as exc:
             raise StoreError(f"load failed: {exc}") from None
         finally:
-            if isinstance(source, Path) and hasattr(stream, "close"):
-                stream.close()  # type: ignore[union-attr]
+            for handle in reversed(opened):
+                handle.close()
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
         try:

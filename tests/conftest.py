@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # so tests can `import
 
 from helpers import ADMIN_TOKEN, TINY_TTL  # noqa: E402
 
+from kg.cli import main as klaster_main  # noqa: E402
 from kg.settings import Settings  # noqa: E402
 from kg.store import EmbeddedStore  # noqa: E402
 
@@ -67,3 +68,24 @@ def disk_app(settings: Settings, disk_store: EmbeddedStore):
     app = create_app(settings, store=disk_store)
     yield app
     app.extensions["klaster"].close()
+
+
+@pytest.fixture(scope="session")
+def seeded_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store directory seeded once per test session (ontology, reference, sample, inferences).
+
+    Read it only (``EmbeddedStore(path, read_only=True)``); take ``seeded_store_copy`` to write.
+    """
+    path = tmp_path_factory.mktemp("seeded") / "store"
+    assert klaster_main(["init", "--store", str(path)]) == 0
+    return path
+
+
+@pytest.fixture
+def seeded_store_copy(seeded_store: Path, tmp_path: Path) -> Path:
+    """A private copy of the seeded store (a hard-linked pyoxigraph backup: cheap)."""
+    copy = tmp_path / "store"
+    source = EmbeddedStore(seeded_store, read_only=True)
+    source.backup(copy)
+    source.close()
+    return copy

@@ -25,24 +25,6 @@ from kg.store import EmbeddedStore
 BASE = "https://w3id.org/klaster/id/"
 
 
-@pytest.fixture(scope="session")
-def seeded_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store seeded once per test session (ontology, reference, sample, inferences)."""
-    path = tmp_path_factory.mktemp("seeded") / "store"
-    assert main(["init", "--store", str(path)]) == 0
-    return path
-
-
-@pytest.fixture
-def seeded_store_copy(seeded_store: Path, tmp_path: Path) -> Path:
-    """A private copy of the seeded store (a hard-linked pyoxigraph backup: cheap)."""
-    copy = tmp_path / "store"
-    source = EmbeddedStore(seeded_store, read_only=True)
-    source.backup(copy)
-    source.close()
-    return copy
-
-
 def klaster(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True,
                           text=True, cwd=cwd, timeout=600)
