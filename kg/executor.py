@@ -42,7 +42,7 @@ from kg.errors import KlasterError, QuerySyntaxError, QueryTimeout, StoreError
 from kg.formats import BY_KEY
 from kg.namespaces import PREFIXES
 from kg.settings import Settings
-from kg.store import EmbeddedStore, QueryResult, Store, Term, node, query_options
+from kg.store import EmbeddedStore, QueryResult, Store, Term, query_options
 
 log = logging.getLogger(__name__)
 

@@ -46,8 +46,10 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     settings = settings or load_settings()
     owns_store = store is None
     if store is None:
+        import logging
+
         from kg.seed import ensure_store
-        store = ensure_store(settings)
+        store = ensure_store(settings, say=logging.getLogger("klaster.seed").info)
     executor = make_executor(store, settings)
     registry = open_registry(settings)
     state = ServiceState(settings, GuardedStore(store, executor), executor,

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from kg.auth import Principal, TokenRegistry, open_registry
+from kg.auth import Principal, TokenRegistry
 from kg.errors import BadRequest, PayloadTooLarge
 from kg.settings import Settings
 from kg.store import Store
@@ -27,8 +27,7 @@ def _state() -> Any:
 
 
 def _get(name: str) -> Any:
-    state = _state()
-    return state[name] if isinstance(state, dict) else getattr(state, name)
+    return getattr(_state(), name)
 
 
 def _store() -> Store:
@@ -40,13 +39,7 @@ def _settings() -> Settings:
 
 
 def _registry() -> TokenRegistry:
-    state = _state()
-    registry = (state.get("auth") if isinstance(state, dict) else getattr(state, "auth", None))
-    if registry is None:
-        registry = current_app.extensions.get("klaster.auth")
-        if registry is None:
-            registry = current_app.extensions["klaster.auth"] = open_registry(_settings())
-    return registry
+    return _state().auth
 
 
 def _principal() -> Any:

@@ -32,12 +32,9 @@ def store() -> EmbeddedStore:
 @pytest.fixture
 def app(tmp_path: Path, store: EmbeddedStore):
     from service import create_app
-    from service.api import bp
 
     settings = Settings(store=str(tmp_path / "unused"), max_rows=1000, query_workers=1, threads=2)
     app = create_app(settings, store=store)
-    if "api" not in app.blueprints:  # until create_app registers the questions blueprint itself
-        app.register_blueprint(bp)
     app.config["TESTING"] = True
     yield app
     app.extensions["klaster"].close()
@@ -220,14 +217,11 @@ def test_questions_through_worker_processes(tmp_path: Path) -> None:
     """On an on-disk store the queries run in the executor's worker processes (with the timeout);
     the bindings travel with them."""
     from service import create_app
-    from service.api import bp
 
     disk = EmbeddedStore(tmp_path / "disk")
     disk.load(FIXTURE.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=BASE)
     settings = Settings(store=str(tmp_path / "disk"), query_workers=1, threads=2, query_timeout=20.0)
     app = create_app(settings, store=disk)
-    if "api" not in app.blueprints:
-        app.register_blueprint(bp)
     try:
         client = app.test_client()
         body = client.get("/api/technology-partners?sentra=id:sentra/wedoro&limit=1").get_json()

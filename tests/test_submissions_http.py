@@ -29,12 +29,6 @@ def app(tmp_path: Path) -> Flask:
     store = EmbeddedStore()
     seed_context(store)
     app = create_app(settings, store=store)
-    state = app.extensions["klaster"]
-    if not getattr(state, "auth", None):  # what create_app must do (see the report)
-        state.auth = TokenRegistry(settings.auth_db_path, admin_token=settings.admin_token)
-        state.authenticators.append(state.auth.authenticate)
-    if "submissions" not in app.blueprints:
-        app.register_blueprint(bp)
     app.testing = True
     return app
 

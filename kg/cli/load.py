@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
                       file=sys.stderr, disable=None) as bar:
                 store.load(path, format=fmt, graph=target, progress=bar.update)
         loaded = store.count(all_graphs=True) - before
-        print(f"klaster: recomputing inferences", file=sys.stderr)
+        print("klaster: recomputing inferences", file=sys.stderr)
         summary = materialise(store, settings)
     finally:
         store.close()
