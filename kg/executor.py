@@ -38,6 +38,7 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from kg import errors
+from kg.csv_safety import neutralise_csv
 from kg.errors import KlasterError, QuerySyntaxError, QueryTimeout, StoreError
 from kg.formats import BY_KEY
 from kg.namespaces import PREFIXES
@@ -183,7 +184,8 @@ def serialise(result: QueryResult, request: QueryRequest) -> QueryOutcome:
 def evaluate(store: ox.Store, request: QueryRequest) -> QueryOutcome:
     started = time.perf_counter()
     outcome = serialise(run_query(store, request), request)
-    return QueryOutcome(outcome.kind, outcome.format, outcome.body, outcome.rows, outcome.truncated,
+    body = neutralise_csv(outcome.body) if outcome.format == "csv" else outcome.body  # formulas
+    return QueryOutcome(outcome.kind, outcome.format, body, outcome.rows, outcome.truncated,
                         time.perf_counter() - started)
 
 
@@ -402,7 +404,34 @@ def make_executor(store: Store, settings: Settings) -> Executor:
         return ProcessExecutor(store, workers=settings.query_workers, timeout=settings.query_timeout)
     if isinstance(store, EmbeddedStore):
         return InlineExecutor(store.raw)
-    raise StoreError("only embedded stores can be served for now")
+    from kg.remote import RemoteStore
+
+    if isinstance(store, RemoteStore):
+        return RemoteExecutor(store, timeout=settings.query_timeout)
+    raise StoreError(f"cannot serve a {type(store).__name__}")
+
+
+class RemoteExecutor(Executor):
+    """Queries on a remote SPARQL server: no worker processes. ``KLASTER_QUERY_TIMEOUT`` is the
+    HTTP timeout and is sent to the server as its own timeout where it has one (Virtuoso's
+    ``timeout``), so the server stops the query too; the row cap applies to the parsed answer."""
+
+    def __init__(self, store: Any, *, timeout: float) -> None:
+        self._store = store
+        self.timeout = timeout
+
+    def query(self, request: QueryRequest) -> QueryResult:
+        return self._store.query(
+            request.sparql, bindings=request.bindings,
+            default_graphs=None if request.default_graphs is None else list(request.default_graphs),
+            named_graphs=None if request.named_graphs is None else list(request.named_graphs),
+            prefixes=request.prefixes, base_iri=request.base_iri, timeout=self.timeout)
+
+    def execute(self, request: QueryRequest) -> QueryOutcome:
+        started = time.perf_counter()
+        outcome = serialise(self.query(request), request)
+        return QueryOutcome(outcome.kind, outcome.format, outcome.body, outcome.rows,
+                            outcome.truncated, time.perf_counter() - started)
 
 
 # -- the store interface with the executor in front -------------------------------------------------
@@ -439,7 +468,7 @@ class GuardedStore(Store):
                 except OSError as exc:
                     raise StoreError(f"update failed: {exc}") from None
             else:
-                self.inner.update(sparql)
+                self.inner.update(sparql, base_iri=base_iri)
         finally:
             self.executor.data_changed()
 

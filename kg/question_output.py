@@ -9,6 +9,7 @@ import csv
 import io
 import json
 
+from kg.csv_safety import neutralise
 from kg.questions import ResultTable
 
 JSON_MEDIA_TYPE = "application/json"
@@ -21,6 +22,10 @@ def _cell(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def _csv_cell(value: object) -> str:
+    return neutralise(_cell(value))  # formulas are neutralised (see kg.csv_safety)
 
 
 def to_json(table: ResultTable, **extra: object) -> str:
@@ -36,7 +41,7 @@ def to_csv(table: ResultTable) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(table.columns)
     for row in table.rows:
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([_csv_cell(v) for v in row])
     return out.getvalue()
 
 

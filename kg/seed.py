@@ -109,7 +109,7 @@ def seed(store: Store, settings: Settings, *, sample: bool = True, say: Say = _q
 
 def ensure_store(settings: Settings, *, sample: bool = True, say: Say = _quiet) -> Store:
     """Open the configured store, creating and seeding it when it is new."""
-    store = open_store(settings.store)
-    if not settings.is_remote and not is_seeded(store, settings):
+    store = open_store(settings.store, settings=settings)
+    if not is_seeded(store, settings):
         seed(store, settings, sample=sample, say=say)
     return store

@@ -320,10 +320,23 @@ class EmbeddedStore(Store):
         del self._store
 
 
-def open_store(location: str, *, read_only: bool = False, **remote_options: object) -> Store:
-    """Open the store a ``KLASTER_STORE`` value names: a directory or a SPARQL endpoint URL."""
+def open_store(location: str, *, read_only: bool = False, settings: object = None,
+               **remote_options: object) -> Store:
+    """Open the store a ``KLASTER_STORE`` value names: a directory or a SPARQL endpoint URL.
+
+    For a URL, the update endpoint and credentials come from ``settings`` (a
+    :class:`kg.settings.Settings`) unless given as ``remote_options`` (``update_url``, ``user``,
+    ``password``, ``timeout``) of :class:`kg.remote.RemoteStore`."""
     if location.startswith(("http://", "https://")):
-        raise StoreError("remote SPARQL stores are not supported yet: set KLASTER_STORE to a directory")
+        from kg.remote import RemoteStore
+
+        options: dict[str, object] = {}
+        if settings is not None:
+            options = {"update_url": getattr(settings, "update_endpoint", None),
+                       "user": getattr(settings, "store_user", None),
+                       "password": getattr(settings, "store_password", None)}
+        options.update(remote_options)
+        return RemoteStore(location, **options)  # type: ignore[arg-type]
     path = Path(location)
     if path.exists() and not path.is_dir():
         raise StoreError(f"KLASTER_STORE {location!r} is a file, not a directory")

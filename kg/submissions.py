@@ -216,8 +216,12 @@ def get_submission(store: Store, submission_id: str, *,
 # -- writing -------------------------------------------------------------------------------------
 def _run_update(store: Store, sparql: str) -> None:
     """Run the one update of a write; the store's transaction makes it all or nothing."""
+    from kg.remote import ConnectionLost
+
     try:
         store.update(sparql)
+    except ConnectionLost:
+        raise  # the caller checks whether the server applied it
     except StoreError as exc:  # e.g. "the graph ... does not exist"
         raise StoreError(f"the store refused the update; nothing was written ({exc.detail})") from None
 
@@ -349,10 +353,34 @@ def submit(store: Store, settings: Settings, data: bytes, *, principal: Principa
         submission_id = new_id(when)
         retired = (old.graph, inferred_graph_for(base, old.graph)) if old else ()
         inferred = infer_delta(store, settings, list(submission.triples), exclude=retired)
-        _run_update(store, ingest_update(base, submission_id, submission, report, principal.name,
-                                         when, old, inferred))
+        try:
+            _run_update(store, ingest_update(base, submission_id, submission, report,
+                                             principal.name, when, old, inferred))
+        except StoreError as exc:
+            _confirm_after_lost_connection(store, base, submission_id, exc)
         record = get_submission(store, submission_id, base_iri=base)
     return SubmissionOutcome(True, report, record, len(inferred))
+
+
+def _confirm_after_lost_connection(store: Store, base: str, submission_id: str,
+                                   error: StoreError) -> None:
+    """After the connection to a remote store broke during the one ingest update: the server
+    applies a request whole or not at all, so the submission's record tells which happened.
+    Returns when it was stored; raises otherwise (nothing was written)."""
+    from kg.remote import ConnectionLost
+
+    if not isinstance(error, ConnectionLost):
+        raise error
+    try:
+        stored = bool(_records(store, base, submission_iri(base, submission_id)))
+    except StoreError:
+        raise StoreError(f"the connection to the store broke while storing submission "
+                         f"{submission_id} and the store cannot be reached to confirm it: the "
+                         "store applies it whole or not at all; see GET /submissions") from None
+    if not stored:
+        raise StoreError("the connection to the store broke while storing the submission; "
+                         "nothing was written; try again") from None
+    log.warning("connection lost after the store applied submission %s", submission_id)
 
 
 def withdraw(store: Store, settings: Settings, submission_id: str, *, principal: Principal,

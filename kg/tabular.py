@@ -19,6 +19,9 @@ from kg.errors import BadRequest
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv"
 
+#: Most bytes an XLSX workbook may unpack to (a 50 000-row sheet is about 20 MB unpacked).
+MAX_XLSX_UNPACKED = 256 * 1024 * 1024
+
 #: Magic numbers of files that are certainly not CSV text.
 _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\xd0\xcf\x11\xe0", b"\x1f\x8b",
                  b"PK\x03\x04")
@@ -142,6 +145,19 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+def _check_unpacked_size(archive: zipfile.ZipFile) -> None:
+    """Refuse a workbook whose parts would unpack to more than :data:`MAX_XLSX_UNPACKED` bytes.
+
+    The sizes come from the zip's central directory; zipfile (and so openpyxl) never decompresses
+    a part past its declared size (a part that does not end there fails its CRC check), so a
+    declared size cannot understate what is read.
+    """
+    unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise BadRequest(f"the XLSX workbook would unpack to {unpacked:,} bytes; at most "
+                         f"{MAX_XLSX_UNPACKED:,} are accepted (split it into smaller files)")
+
+
 def read_xlsx(data: bytes) -> Table:
     import openpyxl  # deferred: only XLSX input needs it
 
@@ -150,6 +166,7 @@ def read_xlsx(data: bytes) -> Table:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
+            _check_unpacked_size(archive)  # before anything is decompressed: zip bombs
             bad = archive.testzip()
         if "xl/workbook.xml" not in names:
             raise BadRequest("the file is a zip archive but not an XLSX workbook")

@@ -163,6 +163,9 @@ def read_submission(data: bytes, *, filename: str | None = None, media_type: str
 
 
 def _read_rdf(data: bytes, fmt: ox.RdfFormat, base_iri: str) -> tuple[ox.Triple, ...]:
+    from kg.rdf_limits import check_rdf
+
+    check_rdf(data, fmt)  # nesting and entity expansion, before the parser sees it
     try:
         triples = tuple(ox.parse(data, fmt, base_iri=base_iri))
     except SyntaxError as exc:

@@ -68,6 +68,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.register_blueprint(api.bp)
     app.register_blueprint(stewards.bp)
     app.register_blueprint(submissions.bp)
+    from service.web import bp as web_bp; app.register_blueprint(web_bp)  # noqa: E702  pages for people
+    from service.linked_data import bp as linked_data_bp
+    app.register_blueprint(linked_data_bp)
     return app
 
 

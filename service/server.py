@@ -6,6 +6,9 @@ import logging
 
 from kg.settings import Settings
 
+#: Largest request head (request line and headers) waitress accepts; more gets 431.
+MAX_HEADER_BYTES = 64 * 1024
+
 
 def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Open (creating and seeding when new) the store and serve until interrupted."""
@@ -22,6 +25,7 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000) -> N
         settings.query_timeout)
     try:
         waitress.serve(app, host=host, port=port, threads=settings.threads,
-                       max_request_body_size=settings.max_body + 1024, ident="klaster")
+                       max_request_body_size=settings.max_body + 1024,
+                       max_request_header_size=MAX_HEADER_BYTES, ident="klaster")
     finally:
         state.close()

@@ -17,7 +17,8 @@ from kg import __version__
 from kg.errors import KlasterError, QuerySyntaxError
 
 #: Sub-command modules, in the order ``klaster --help`` lists them.
-COMMANDS = ("serve", "init", "load", "query", "ask", "validate", "submit", "export", "token")
+COMMANDS = ("serve", "init", "load", "query", "ask", "validate", "submit", "export", "link", "token", "synth",
+            "backup", "restore")
 
 
 class _Parser(argparse.ArgumentParser):

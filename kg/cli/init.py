@@ -22,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    store = open_store(settings.store)
+    store = open_store(settings.store, settings=settings)
     try:
         summary = seed(store, settings, sample=not args.no_sample,
                        say=lambda text: print(f"klaster: {text}", file=sys.stderr))

@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     # A new store is seeded first, unless every file is a dataset (N-Quads, TriG): loading a
     # dump made by `klaster export` into a new store restores exactly that dataset.
     restoring = all(fmt.supports_datasets for fmt in formats.values())
-    store = open_store(settings.store)
+    store = open_store(settings.store, settings=settings)
     try:
         if not (restoring and store.count(all_graphs=True) == 0) and not is_seeded(store, settings):
             seed(store, settings, say=lambda text: print(f"klaster: {text}", file=sys.stderr))

@@ -9,6 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.cli.options import add_store_option, settings_from
+from kg.csv_safety import neutralise_csv
 from kg.errors import BadRequest
 from kg.namespaces import PREFIXES
 from kg.seed import ensure_store
@@ -72,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
                 rows = [[_term_text(s[c]) for c in columns] for s in result]
                 print(render_table(columns, rows), file=out)
             else:
-                out.buffer.write(result.serialize(format=_RESULT_FORMATS[args.format]))
+                body = result.serialize(format=_RESULT_FORMATS[args.format])
+                out.buffer.write(neutralise_csv(body) if args.format == "csv" else body)
                 out.flush()
         elif isinstance(result, ox.QueryBoolean):
             if args.format in ("table", "turtle"):
