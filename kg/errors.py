@@ -77,6 +77,13 @@ class QueryTimeout(KlasterError):
     title = "Query timed out"
 
 
+class Busy(KlasterError):
+    """Every slot for SPARQL queries is taken; the client should try again shortly."""
+
+    status = 503
+    title = "Server busy"
+
+
 class StoreError(KlasterError):
     """The store could not be opened, read or written."""
 

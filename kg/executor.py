@@ -39,6 +39,7 @@ import pyoxigraph as ox
 
 from kg import errors
 from kg.csv_safety import neutralise_csv
+from kg.rdf_limits import check_sparql
 from kg.errors import KlasterError, QuerySyntaxError, QueryTimeout, StoreError
 from kg.formats import BY_KEY
 from kg.namespaces import PREFIXES
@@ -95,6 +96,7 @@ def query_kwargs(request: QueryRequest) -> dict[str, Any]:
 
 
 def run_query(store: ox.Store, request: QueryRequest) -> QueryResult:
+    check_sparql(request.sparql)  # nesting that would crash the parser (kg.rdf_limits)
     try:
         return store.query(request.sparql, **query_kwargs(request))
     except SyntaxError as exc:
@@ -271,7 +273,10 @@ class ProcessExecutor(Executor):
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._guard = threading.Lock()
         self._closed = False
-        for _ in range(max(1, workers)):
+        # One process more than ``workers``: the SPARQL endpoint runs at most ``workers`` queries
+        # at once (service.admission), so the service's own queries (health, canned questions,
+        # pages) always find a free worker however slow the endpoint's queries are.
+        for _ in range(max(1, workers) + 1):
             self._idle.put(self._start())
 
     # -- workers ------------------------------------------------------------------------------
@@ -459,6 +464,7 @@ class GuardedStore(Store):
             prefixes=None if prefixes is None else dict(prefixes)))
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        check_sparql(sparql)  # updates run in this process: a parser crash would end the server
         try:
             if base_iri and isinstance(self.inner, EmbeddedStore):
                 try:

@@ -1,4 +1,4 @@
-"""Limits checked on untrusted RDF bytes *before* pyoxigraph parses them.
+"""Limits checked on untrusted RDF bytes and SPARQL text *before* pyoxigraph parses them.
 
 pyoxigraph's parsers are safe against remote fetching (JSON-LD ``@context`` URLs are never loaded:
 without a document loader the parse fails) and against external XML entities, but three shapes of
@@ -10,7 +10,11 @@ input cost it far more than their size:
 * **XML entity expansion** ("billion laughs") — internal DTD entities are expanded in full: nine
   nested entities of 10 references make a 3 GB literal out of 1 KB.
 
-:func:`check_rdf` refuses them with :class:`kg.errors.BadRequest`: JSON and XML may nest at most
+* **deeply nested SPARQL** — ``{`` or ``(`` 10 000 deep (20 KB of text) overflow the stack of
+  the SPARQL parser: the process dies. Queries run in worker processes (a crash costs a worker and
+  the client a 503), updates in the server itself.
+
+:func:`check_rdf` and :func:`check_sparql` refuse them with :class:`kg.errors.BadRequest`: JSON and XML may nest at most
 :data:`MAX_DEPTH` levels; an RDF/XML DTD may declare simple text entities (as OWL files do for
 namespace IRIs) but no parameter or external entities, no entity that refers to another, and no
 more than :data:`MAX_ENTITY_EXPANSION` bytes of expanded text in all.
@@ -101,3 +105,21 @@ def check_rdf(data: bytes, fmt: ox.RdfFormat) -> None:
         check_xml_entities(data)
         if xml_depth_exceeds(data):
             raise BadRequest(f"the RDF/XML document nests elements deeper than {MAX_DEPTH} levels")
+
+
+_SPARQL_STRING = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|'
+                            r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', re.S)
+_SPARQL_IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
+_SPARQL_COMMENT = re.compile(r"#[^\n]*")
+_SPARQL_NOT_BRACKET = re.compile(r"[^{}()\[\]]+")
+
+
+def check_sparql(text: str) -> None:
+    """Raise :class:`BadRequest` when a SPARQL query or update nests ``{ ( [`` deeper than
+    :data:`MAX_DEPTH` (strings, IRIs and comments are skipped)."""
+    if text.count("{") + text.count("(") + text.count("[") <= MAX_DEPTH:
+        return
+    bare = _SPARQL_COMMENT.sub("", _SPARQL_IRI.sub("", _SPARQL_STRING.sub("", text)))
+    marks = _SPARQL_NOT_BRACKET.sub("", bare).translate(str.maketrans("([)]", "{{}}"))
+    if _deepest(marks.encode("ascii"), 0x7B) > MAX_DEPTH:
+        raise BadRequest(f"the SPARQL text nests groups or expressions deeper than {MAX_DEPTH} levels")

@@ -221,12 +221,14 @@ def infer_delta(store: Store, settings: Settings, triples: list[ox.Triple], *,
     work.extend(ox.Quad(t.subject, t.predicate, t.object, source) for t in relevant)
     mentioned = sorted({term.value for t in relevant for term in (t.subject, t.object)
                         if isinstance(term, ox.NamedNode)})
-    rows = " ".join(f"<{p}>" for p in sorted(predicates))
+    # FILTER IN, not a second VALUES block: pyoxigraph joins two VALUES blocks before the pattern
+    # and then scans, which took 13 s per batch on the seeded store (13 ms with the FILTER).
+    rows = ", ".join(f"<{p}>" for p in sorted(predicates))
     for batch in _batches(mentioned):
         values = " ".join(f"<{iri}>" for iri in batch)
         context = store.query(
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {rows} }} "
-            f"?s ?p ?o }}", default_graphs=graphs)
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o "
+            f"FILTER (?p IN ({rows})) }}", default_graphs=graphs)
         work.extend(ox.Quad(t.subject, t.predicate, t.object, source) for t in context)
     work.update(_PREFIXES + " ;\n".join(ops))
     candidates = [q.triple for q in work.quads_for_pattern(None, None, None, ox.NamedNode(_NEW))]

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import pyoxigraph as ox
-from SPARQLWrapper import BASIC, DIGEST, POST, POSTDIRECTLY, URLENCODED, SPARQLWrapper
+from SPARQLWrapper import BASIC, DIGEST, POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper import SPARQLExceptions as sw_errors
 
 from kg.errors import QuerySyntaxError, QueryTimeout, StoreError

@@ -29,6 +29,8 @@ def _klaster_error(exc: KlasterError) -> Response:
     response = problem(exc.status, exc.title, exc.detail, **exc.extra)
     if isinstance(exc, Unauthorized):
         response.headers["WWW-Authenticate"] = 'Bearer realm="klaster"'
+    if exc.extra.get("retry_after"):
+        response.headers["Retry-After"] = str(exc.extra["retry_after"])
     return response
 
 

@@ -12,6 +12,7 @@ from kg.executor import QueryOutcome, QueryRequest
 from kg.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, accepts_html, choose_format
 from kg.namespaces import sparql_prologue
 from service import cors
+from service.admission import admission
 from service.description import service_description
 from service.examples import load_examples
 from service.protocol import read_operation
@@ -81,14 +82,15 @@ def run_query(sparql: str, default_graphs: tuple[str, ...], named_graphs: tuple[
               accept: str | None) -> Response:
     state = _state()
     results, graph = _formats(accept)
-    outcome = state.store.execute(QueryRequest(
-        sparql,
-        default_graphs=default_graphs or None,
-        named_graphs=named_graphs or None,
-        base_iri=request.base_url,
-        results_format=(results or RESULT_FORMATS[0]).key,
-        graph_format=(graph or GRAPH_FORMATS[0]).key,
-        max_rows=state.settings.max_rows))
+    with admission(current_app).slot():  # slow queries cannot take every thread and worker
+        outcome = state.store.execute(QueryRequest(
+            sparql,
+            default_graphs=default_graphs or None,
+            named_graphs=named_graphs or None,
+            base_iri=request.base_url,
+            results_format=(results or RESULT_FORMATS[0]).key,
+            graph_format=(graph or GRAPH_FORMATS[0]).key,
+            max_rows=state.settings.max_rows))
     if (outcome.kind == "graph" and graph is None) or (outcome.kind != "graph" and results is None):
         wanted = GRAPH_FORMATS if outcome.kind == "graph" else RESULT_FORMATS
         raise NotAcceptable(f"this query answers with {outcome.kind}, available as "

@@ -153,21 +153,20 @@ SELECT ?kind ?other (COUNT(DISTINCT ?item) AS ?shared) (SAMPLE(?l) AS ?linkage) 
 }
 GROUP BY ?kind ?other ORDER BY ?kind DESC(?shared) ?other LIMIT 100""")
 
+_CORRIDOR_KINDS = (("technology", "kl:usesTechnology", "kl:usesTechnology"),
+                   ("skill", "kl:needsSkill", "kl:needsSkill"),
+                   ("financing", "kl:financedBy", "kl:financedBy"),
+                   ("financing", "kl:usesFinancingScheme", "kl:usesFinancingScheme"),
+                   ("product", "kl:produces", "kl:produces"), ("product", "kl:produces", "kl:needsInput"),
+                   ("product", "kl:needsInput", "kl:produces"))
+
 _CORRIDOR = Template("""
 SELECT ?sentra ?partner ?kind (COUNT(DISTINCT ?item) AS ?shared) WHERE {
-  { SELECT DISTINCT ?sentra WHERE {
-      ?m org:organization $kawasan ; kl:memberRegion ?region .
-      ?sentra kl:locatedIn/kl:parentRegion* ?region . ?sentra a kl:Sentra } }
-  OPTIONAL {
-    { SELECT DISTINCT ?partner WHERE {
-        ?m2 org:organization $kawasan ; kl:memberRegion ?region2 .
-        ?partner kl:locatedIn/kl:parentRegion* ?region2 . ?partner a kl:Sentra } }
-    VALUES (?kind ?p ?q) { ("technology" kl:usesTechnology kl:usesTechnology) ("skill" kl:needsSkill kl:needsSkill)
-      ("financing" kl:financedBy kl:financedBy) ("financing" kl:usesFinancingScheme kl:usesFinancingScheme)
-      ("product" kl:produces kl:produces) ("product" kl:produces kl:needsInput) ("product" kl:needsInput kl:produces) }
-    ?sentra ?p ?item . ?partner ?q ?item .
-    FILTER(?sentra != ?partner)
-  }
+""" + "\n  UNION\n".join(
+    f"""  {{ ?m org:organization $$kawasan ; kl:memberRegion ?region . ?sentra kl:locatedIn/kl:parentRegion* ?region .
+    ?sentra a kl:Sentra ; {p} ?item . ?partner {q} ?item . ?partner a kl:Sentra .
+    ?m2 org:organization $$kawasan ; kl:memberRegion ?region2 . ?partner kl:locatedIn/kl:parentRegion* ?region2 .
+    FILTER(?sentra != ?partner) BIND("{kind}" AS ?kind) }}""" for kind, p, q in _CORRIDOR_KINDS) + """
 }
 GROUP BY ?sentra ?partner ?kind ORDER BY ?sentra ?kind ?partner LIMIT 100""")
 
@@ -183,7 +182,7 @@ SELECT ?region ?x_ir ?x_r ?x_iR ?x_R ?lq WHERE {
       FILTER(STR(?p) = "$year")
       ?s kl:locatedIn/kl:parentRegion* ?region . ?region a ?level_class . """ + _KAB + """
     } GROUP BY ?region }""" + _LQ_TOTALS + """
-  BIND((?x_ir / ?x_r) / (?x_iR / ?x_R) AS ?lq)
+  BIND(IF(?x_r = 0 || ?x_iR = 0, 0, xsd:double(?x_ir * ?x_R) / (?x_r * ?x_iR)) AS ?lq)
 }
 ORDER BY DESC(?lq) ?region LIMIT 100""")
 
@@ -204,10 +203,10 @@ SELECT ?region ?industry ?units_from ?units_to ?growth ?lq WHERE {
     } GROUP BY ?industry }
   { SELECT (SUM(?n) AS ?x_R) WHERE {
       ?o a qb:Observation ; kl:refPeriod ?p ; kl:unitCount ?n . FILTER(STR(?p) = "$to") } }
-  BIND(IF(?units_from = 0, -1, (?units_to - ?units_from) / ?units_from) AS ?growth)
-  FILTER((?units_from = 0 && ?units_to > 0) || ?growth > 0.2)
-  BIND((?units_to / ?x_r) / (?x_iR / ?x_R) AS ?lq)
-  FILTER(?lq < 1)
+  FILTER((?units_from = 0 && ?units_to > 0) || (?units_from > 0 && ?units_to > 1.2 * ?units_from))
+  FILTER(?units_to * ?x_R < ?x_r * ?x_iR)
+  BIND(IF(?units_from = 0, -1, xsd:double(?units_to - ?units_from) / ?units_from) AS ?growth)
+  BIND(IF(?x_r = 0 || ?x_iR = 0, 0, xsd:double(?units_to * ?x_R) / (?x_r * ?x_iR)) AS ?lq)
 }
 ORDER BY DESC(?growth) ?region ?industry LIMIT 100""")
 
@@ -252,7 +251,7 @@ SELECT ?sentra ?industry ?region ?lq WHERE {
     } GROUP BY ?industry }
   { SELECT (SUM(?n) AS ?x_R) WHERE {
       ?o a qb:Observation ; kl:refPeriod ?p ; kl:unitCount ?n . FILTER(STR(?p) = "$year") } }
-  BIND((?x_ir / ?x_r) / (?x_iR / ?x_R) AS ?lq)
+  BIND(IF(?x_r = 0 || ?x_iR = 0, 0, xsd:double(?x_ir * ?x_R) / (?x_r * ?x_iR)) AS ?lq)
   FILTER(?lq > 1)
   ?sentra a kl:Sentra ; kl:industryCode ?industry ; kl:locatedIn/kl:parentRegion* ?region .
   $region_filter
