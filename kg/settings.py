@@ -50,7 +50,8 @@ SETTINGS: tuple[Setting, ...] = (
             "`<store>.auth.sqlite` beside an embedded store, `./klaster-auth.sqlite` for a remote one"),
     Setting("threads", "KLASTER_THREADS", 8, "worker threads of the WSGI server", kind=int),
     Setting("query_workers", "KLASTER_QUERY_WORKERS", 2,
-            "processes that evaluate SPARQL queries (each can be stopped on timeout)", kind=int),
+            "SPARQL queries evaluated at once, each in its own worker process that is killed on "
+            "timeout; one more worker serves the questions and pages", kind=int),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -101,7 +101,7 @@ def markdown(state: dict, machine: str) -> str:
     if load:
         lines.append(f"| `klaster init --no-sample` (ontology, reference, inferences) | {load['init_seconds']:,.0f} | | "
                      f"{load['init_peak_rss_mb']:,.0f} MB |")
-        lines.append(f"| `klaster load synthetic.nq` (bulk path): load | {load['load_seconds']:,.0f} | "
+        lines.append(f"| `klaster load synthetic.nq`: load | {load['load_seconds']:,.0f} | "
                      f"{load['triples_per_s']:,.0f} triples/s | {load['peak_rss_mb']:,.0f} MB (whole command) |")
         lines.append(f"| … recompute inferences ({load['inferred_triples']:,} triples) | "
                      f"{load['inference_seconds']:,.0f} | | |")
@@ -158,7 +158,7 @@ def markdown(state: dict, machine: str) -> str:
     for label in ("questions", "sparql"):
         t = tp.get(label)
         if t:
-            lines.append(f"| {label} | {state.get('clients', 8)} × {t['seconds']:.0f} s | {t['requests']:,} | "
+            lines.append(f"| {label} | {t.get('clients', 8)} × {t['seconds']:.0f} s | {t['requests']:,} | "
                          f"{t['rps']:,.1f} | {t['errors']} | {_ms(t['p50_ms'])} | {_ms(t['p95_ms'])} | "
                          f"{(t.get('first_error') or '')[:100]} |")
         else:

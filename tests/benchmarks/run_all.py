@@ -364,7 +364,7 @@ def hammer(make, clients: int, duration: float) -> dict[str, float]:
     for t in threads:
         t.join()
     elapsed = time.monotonic() - started
-    return {"rps": len(times) / elapsed, "requests": len(times), "errors": len(errors),
+    return {"rps": len(times) / elapsed, "requests": len(times), "errors": len(errors), "clients": clients,
             "p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95),
             "seconds": elapsed, "first_error": errors[0] if errors else None}
 

@@ -251,11 +251,11 @@ SELECT ?sentra ?industry ?region ?lq WHERE {
     } GROUP BY ?industry }
   { SELECT (SUM(?n) AS ?x_R) WHERE {
       ?o a qb:Observation ; kl:refPeriod ?p ; kl:unitCount ?n . FILTER(STR(?p) = "$year") } }
-  BIND(IF(?x_r = 0 || ?x_iR = 0, 0, xsd:double(?x_ir * ?x_R) / (?x_r * ?x_iR)) AS ?lq)
-  FILTER(?lq > 1)
+  FILTER(?x_ir * ?x_R > ?x_r * ?x_iR)
   ?sentra a kl:Sentra ; kl:industryCode ?industry ; kl:locatedIn/kl:parentRegion* ?region .
   $region_filter
   FILTER NOT EXISTS { ?i kl:reachedSentra ?sentra }
+  BIND(xsd:double(?x_ir * ?x_R) / (?x_r * ?x_iR) AS ?lq)
 }
 ORDER BY DESC(?lq) ?sentra LIMIT 100""")
 
