@@ -249,11 +249,9 @@ def test_sparql_endpoint_on_a_remote_store(remote_client, remote: Remote) -> Non
     _open(remote).drop_graph("https://w3id.org/klaster/id/graph/scratch")
 
 
-def test_virtuoso_gap_partner_questions(remote: Remote, seeded_store: Path,
-                                        request: pytest.FixtureRequest) -> None:
-    """The partner questions on Virtuoso 7.2 (SQ156 compiler error today)."""
-    if remote.kind != "virtuoso":
-        pytest.skip("only Virtuoso has this gap; Oxigraph is covered by the parity test")
+def test_partner_question_through_run_question(remote: Remote, seeded_store: Path,
+                                               request: pytest.FixtureRequest) -> None:
+    """Wedoro's technology partners equal the embedded store's (Virtuoso 7.2: SQ156 today)."""
     _known_gap(remote, request)
     questions = load_questions(base_iri=BASE)
     embedded = EmbeddedStore(seeded_store, read_only=True)

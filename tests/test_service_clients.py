@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import urllib.request
 
 import pytest
 import requests
@@ -68,6 +69,9 @@ def test_rdflib_sparqlstore_reads(base):
 
 
 def test_rdflib_sparqlupdatestore_writes_with_token(base):
+    # SPARQLWrapper installs a process-wide urllib opener when another client used digest auth
+    # (the remote-store tests do); start from urllib's default opener, as a fresh client would.
+    urllib.request.install_opener(urllib.request.build_opener())
     store = SPARQLUpdateStore(f"{base}/sparql", f"{base}/sparql",
                               headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
     graph = Graph(store=store, identifier=URIRef("http://example.org/rdflib-graph"))

@@ -38,8 +38,11 @@ def tree_rss(pid: int) -> int:
 class RssWatch:
     """Polls the RSS of a process tree in a thread; keeps the peak; can enforce a limit."""
 
-    def __init__(self, pid: int, *, limit_bytes: int | None = None, interval: float = 0.25) -> None:
+    def __init__(self, pid: int, *, limit_bytes: int | None = None, interval: float = 0.25,
+                 deadline: float | None = None) -> None:
         self.pid = pid
+        self.deadline = deadline
+        self.timed_out = False
         self.peak = 0
         self.limit = limit_bytes
         self.exceeded = False
@@ -53,6 +56,9 @@ class RssWatch:
             self.peak = max(self.peak, rss)
             if self.limit and rss > self.limit and not self.exceeded:
                 self.exceeded = True
+                kill_tree(self.pid)
+            if self.deadline and time.perf_counter() > self.deadline and not self.timed_out:
+                self.timed_out = True
                 kill_tree(self.pid)
             self._stop.wait(self._interval)
 
@@ -96,6 +102,7 @@ class Timed:
     peak_rss_mb: float
     output: str
     killed_for_memory: bool = False
+    timed_out: bool = False
 
 
 def run_timed(args: Sequence[str], *, env: dict[str, str] | None = None,
@@ -107,18 +114,16 @@ def run_timed(args: Sequence[str], *, env: dict[str, str] | None = None,
                             stderr=subprocess.STDOUT, text=True, bufsize=1)
     lines: list[str] = []
     limit = int(limit_mb * 1e6) if limit_mb else None
-    with RssWatch(proc.pid, limit_bytes=limit) as watch:
+    deadline = None if timeout is None else started + timeout
+    with RssWatch(proc.pid, limit_bytes=limit, deadline=deadline) as watch:
         assert proc.stdout is not None
-        deadline = None if timeout is None else started + timeout
         for line in proc.stdout:
             lines.append(line)
             if echo:
                 echo(line.rstrip())
-            if deadline and time.perf_counter() > deadline:
-                kill_tree(proc.pid)
         proc.wait()
     return Timed(proc.returncode, time.perf_counter() - started, watch.peak_mb, "".join(lines),
-                 watch.exceeded)
+                 watch.exceeded, watch.timed_out)
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:

@@ -92,20 +92,32 @@ def markdown(state: dict, machine: str) -> str:
         lines.append(f"- dataset: SYNTHETIC (`klaster synth --seed {synth.get('seed')}`): "
                      f"{synth.get('sentra', 0):,} sentra, {synth.get('enterprises', 0):,} enterprises, "
                      f"{synth.get('triples', 0):,} synthetic triples ({synth.get('gz_bytes', 0) / 1e6:,.0f} MB "
-                     f"gzip, generated in {synth.get('seconds', 0):,.0f} s) on the real region list")
+                     f"gzip, generated in {synth['seconds'] or 0:,.0f} s) on the real region list")
     if load:
         lines.append(f"- store: {load.get('store_quads', 0):,} quads in all (ontology, reference, synthetic, "
                      f"{load.get('inferred_triples', 0):,} inferred); {load.get('store_bytes', 0) / 1e9:,.1f} GB on disk")
     lines += ["", "## Load (embedded store)", "",
               "| step | seconds | rate | peak RSS |", "|---|---:|---:|---:|"]
     if load:
-        lines.append(f"| `klaster init --no-sample` (ontology, reference, inferences) | {load['init_seconds']:,.0f} | | "
+        lines.append(f"| `klaster init --no-sample` (ontology, reference, their inferences) | {load['init_seconds']:,.0f} | | "
                      f"{load['init_peak_rss_mb']:,.0f} MB |")
-        lines.append(f"| `klaster load synthetic.nq`: load | {load['load_seconds']:,.0f} | "
-                     f"{load['triples_per_s']:,.0f} triples/s | {load['peak_rss_mb']:,.0f} MB (whole command) |")
-        lines.append(f"| … recompute inferences ({load['inferred_triples']:,} triples) | "
-                     f"{load['inference_seconds']:,.0f} | | |")
-    else:
+    if "load_seconds" in load:
+        lines.append(f"| load `synthetic.nq` (`EmbeddedStore.load`, the bulk path of `klaster load`) | "
+                     f"{load['load_seconds']:,.0f} | {load['triples_per_s']:,.0f} triples/s | {load['peak_rss_mb']:,.0f} MB |")
+    m = load.get("materialise")
+    if m and "error" in m:
+        lines.append(f"| recompute inferences (`kg.reason.materialise`, as `klaster load` does) | did not finish: "
+                     f"{m['error']} after {m['seconds']:,.0f} s | | {m['peak_rss_mb']:,.0f} MB |")
+    elif m:
+        lines.append(f"| recompute inferences (`kg.reason.materialise`, as `klaster load` does) | {m['seconds']:,.0f} | "
+                     f"{m.get('inferred', 0):,} inferred | {m['peak_rss_mb']:,.0f} MB |")
+    inc = load.get("incremental")
+    if inc and "error" not in inc:
+        lines.append(f"| … instead: inferences added incrementally (`kg.reason.infer_delta`, {inc['chunks']} chunks of "
+                     f"{inc['chunk_size']:,} triples) | {inc['seconds']:,.0f} | +{inc['added']:,} inferred | {inc['peak_rss_mb']:,.0f} MB |")
+    elif inc:
+        lines.append(f"| … incremental inferences | failed: {inc['error']} | | |")
+    if not load:
         lines.append("| load | not run | | |")
     for key, label in (("oxigraph_load", "`oxigraph load` of the export (raw Oxigraph)"),
                        ("virtuoso_load", "Virtuoso `ld_dir` + `rdf_loader_run` of the export")):
