@@ -60,6 +60,13 @@ class NotAcceptable(KlasterError):
     title = "Not acceptable"
 
 
+class Conflict(KlasterError):
+    """The target changed state (e.g. a submission already replaced or withdrawn)."""
+
+    status = 409
+    title = "Conflict"
+
+
 class PayloadTooLarge(KlasterError):
     status = 413
     title = "Payload too large"

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from kg.auth import Principal, check_name
-from kg.errors import BadRequest, Forbidden, KlasterError, NotFound, StoreError
+from kg.errors import BadRequest, Conflict, Forbidden, NotFound, StoreError
 from kg.namespaces import DCTERMS, KL, PROV, RDF, RDFS, VOID, XSD, graph_iri
 from kg.reason import infer_delta, inferred_graph_for
 from kg.settings import Settings
@@ -52,13 +52,6 @@ ID_PATTERN = re.compile(r"^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$")
 #: One writer at a time inside this process: the check of the old record and the update that
 #: retires it must not interleave with another replacement or withdrawal.
 _WRITE_LOCK = threading.Lock()
-
-
-class Conflict(KlasterError):
-    """The submission is no longer active (already replaced or withdrawn)."""
-
-    status = 409
-    title = "Conflict"
 
 
 @dataclass(frozen=True)

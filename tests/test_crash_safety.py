@@ -9,7 +9,6 @@ Readers querying during an ingest see the count before it or after it, never one
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import threading
@@ -19,7 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from helpers import free_port, running_process, wait_for_port
+from helpers import free_port, running_process
 
 from kg.auth import TokenRegistry
 from kg.store import EmbeddedStore

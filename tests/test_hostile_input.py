@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import socket
 import sys
 import threading
 import time
 import zipfile
-from pathlib import Path
 
 import pytest
 

@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import psutil
-import pytest
 import requests
 
 from helpers import free_port, running_process

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.auth import Principal, TokenRegistry
-from kg.errors import BadRequest, Forbidden, StoreError
+from kg.errors import BadRequest, Conflict, Forbidden, StoreError
 from kg.namespaces import graph_iri
 from kg.reason import materialise
 from kg.resources import data_file
@@ -191,7 +191,7 @@ def test_replace_keeps_history(store: Store) -> None:
     assert labels == ["Sentra Sepatu Wedoro"]
     assert ask(store, f"ASK {{ <{second.iri}> prov:wasRevisionOf <{first.iri}> . "
                       f"<{first.iri}> prov:invalidatedAtTime ?t ; kl:submissionStatus kl:SubmissionReplaced }}")
-    with pytest.raises(subs.Conflict):
+    with pytest.raises(Conflict):
         subs.submit(store, SETTINGS, sentra_turtle(), principal=A, filename="v3.ttl",
                     media_type="text/turtle", replaces=first.id)
     third = subs.submit(store, SETTINGS, sentra_turtle(label="Oleh admin"), principal=ADMIN,
@@ -212,7 +212,7 @@ def test_withdraw_removes_data_and_keeps_the_record(store: Store) -> None:
     assert not ask(store, f"ASK {{ <{BASE}sentra/alas-kaki-wedoro> ?p ?o }}")  # data and inferences
     assert ask(store, f"ASK {{ <{mine.iri}> kl:submissionStatus kl:SubmissionWithdrawn ; "
                       f"prov:invalidatedAtTime ?t }}")
-    with pytest.raises(subs.Conflict):
+    with pytest.raises(Conflict):
         subs.withdraw(store, SETTINGS, mine.id, principal=A)
     assert subs.withdraw(store, SETTINGS, theirs.id, principal=ADMIN).status == "withdrawn"
     assert [r.status for r in subs.list_submissions(store, base_iri=BASE)] == ["withdrawn", "withdrawn"]
