@@ -433,8 +433,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--inference-timeout", type=float, default=3600,
                         help="stop kg.reason.materialise after this many seconds")
     parser.add_argument("--no-report", action="store_true", help="do not rewrite BENCHMARKS.md / results.json")
+    parser.add_argument("--report-only", action="store_true", help="only rewrite the reports from DIR/state.json")
     args = parser.parse_args(argv)
     bench = Bench(args)
+    if args.report_only:
+        from report import write_reports
+        print(write_reports(bench.state, machine(), ROOT))
+        return 0
     bench.state.setdefault("runs", []).append({"started": time.strftime("%Y-%m-%d %H:%M:%S"),
                                                "phases": args.only or list(PHASES)})
     for phase in args.only or PHASES:
