@@ -22,6 +22,13 @@ projection (pyoxigraph substitutes only projected variables). An optional parame
 and no default stays unbound: test it with ``COALESCE(?p = ?p, false)``, not with ``BOUND(?p)``,
 which the query optimiser folds to ``false`` before the substitution is applied. The columns of the
 answer are the projected variables other than the parameters.
+
+A question whose ranking sits in a sub-select can have that sub-select stop at the end of the
+requested page, so that the rest of the query (labels, region columns) runs for those rows only:
+end the sub-select with ``LIMIT <n>  # klaster:page``. The file stays valid SPARQL (``n`` is the
+limit used when it is run by hand); :func:`run_question` replaces ``n`` with ``offset + limit + 1``.
+The sub-select and the outer query must order by the same total order (end with the IRI), so that
+the page cut inside gives the same rows as a cut outside.
 """
 
 from __future__ import annotations
@@ -53,6 +60,8 @@ _PARAM_KEYS = {"name", "type", "required", "default", "example", "description", 
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 _QUESTION_NAME = re.compile(r"[a-z][a-z0-9-]*")
 _ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.I)
+#: ``LIMIT n  # klaster:page``: the page cut a ranking sub-select makes (see the module text).
+_PAGE_LIMIT = re.compile(r"\bLIMIT\s+\d+(?=[ \t]*#[ \t]*klaster:page\b)", re.I)
 _INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
                                     "positiveInteger", "negativeInteger", "nonPositiveInteger",
                                     "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
@@ -88,6 +97,15 @@ class Question:
     def bound_params(self) -> tuple[Param, ...]:
         """Parameters bound into the query (everything but paging)."""
         return tuple(p for p in self.params if not p.is_paging)
+
+    @property
+    def page_cut(self) -> bool:
+        """True when a sub-select stops at the end of the page (``LIMIT n  # klaster:page``)."""
+        return bool(_PAGE_LIMIT.search(self.sparql))
+
+    def sparql_for_page(self, rows: int) -> str:
+        """The query with every ``LIMIT n  # klaster:page`` cut set to ``rows``."""
+        return _PAGE_LIMIT.sub(f"LIMIT {int(rows)}", self.sparql)
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -260,6 +278,8 @@ def parse_question(path: Path, *, base_iri: str) -> Question:
     examples = {p.name: to_term(p, normalise(p, p.example, base_iri)) for p in params
                 if not p.is_paging}
     _check_parses(source, "the query", body, examples)
+    if _PAGE_LIMIT.search(body) and not _ORDER_BY.search(mask(body)):
+        raise QuestionDefinitionError(f"{source}: a '# klaster:page' cut needs an ORDER BY (a total order)")
     return Question(
         name=name, summary=_text(source, "summary", header.get("summary")),
         description_id=_text(source, "description.id", description.get("id")),
@@ -367,7 +387,8 @@ def run_question(store: Store, question: Question, raw_params: Mapping[str, obje
         raise BadRequest(f"give one of the parameters {' or '.join(question.require_one_of)}",
                          parameter=first)
     shown.update(limit=limit, offset=offset)
-    result = store.query(question.sparql, bindings=bindings)
+    sparql = question.sparql_for_page(offset + limit + 1)
+    result = store.query(sparql, bindings=bindings)
     if not isinstance(result, ox.QuerySolutions):  # pragma: no cover - the loader checks SELECT
         raise QuestionDefinitionError(f"{question.source}: not a SELECT query")
     param_names = {p.name for p in question.params}
@@ -378,7 +399,7 @@ def run_question(store: Store, question: Question, raw_params: Mapping[str, obje
     rows = tuple(tuple(term_value(solution[c]) for c in columns) for solution in page[:limit])
     return ResultTable(
         query=question.name, params=shown, columns=columns, rows=rows, truncated=truncated,
-        sparql=question.sparql, bindings={k: str(v) for k, v in bindings.items()},
+        sparql=sparql, bindings={k: str(v) for k, v in bindings.items()},
         offset=offset, limit=limit, ordered=question.ordered)
 
 

@@ -166,3 +166,42 @@ def test_terms() -> None:
     assert to_term(p("integer"), 3) == ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
     assert to_term(p("decimal"), Decimal("0.2")).datatype.value.endswith("#decimal")
     assert to_term(p("string"), '"} DROP ALL {"') == ox.Literal('"} DROP ALL {"')
+
+
+PAGED_QUERY = """PREFIX kl: <https://w3id.org/klaster/ontology#>
+SELECT ?sentra ?p ?n WHERE {
+  { SELECT ?p WHERE { ?sentra kl:produces ?p } ORDER BY ?p LIMIT 2  # klaster:page
+  }
+  BIND(STRLEN(STR(?p)) AS ?n)
+}
+ORDER BY ?p
+"""
+
+
+def test_a_page_cut_stops_the_ranking_sub_select_at_the_end_of_the_page(tmp_path: Path) -> None:
+    from kg.questions import run_question
+    from kg.store import EmbeddedStore
+
+    question = parse_question(write(tmp_path, GOOD_HEADER + PAGED_QUERY, "paged.rq"), base_iri=BASE)
+    uncut = parse_question(write(tmp_path, GOOD_HEADER + PAGED_QUERY.replace(
+        "LIMIT 2  # klaster:page", ""), "uncut.rq"), base_iri=BASE)
+    assert question.page_cut and not uncut.page_cut
+    assert "LIMIT 7  # klaster:page" in question.sparql_for_page(7)
+    store = EmbeddedStore()
+    sentra = f"{BASE}sentra/wedoro"
+    store.update("INSERT DATA { " + " ".join(
+        f"<{sentra}> <https://w3id.org/klaster/ontology#produces> <{BASE}product/p{i:02d}> ."
+        for i in range(12)) + " }")
+    for offset, limit in ((0, 5), (5, 5), (10, 5), (3, 1)):
+        params = {"sentra": sentra, "offset": str(offset), "limit": str(limit)}
+        cut = run_question(store, question, params, base_iri=BASE)
+        whole = run_question(store, uncut, params, base_iri=BASE)
+        assert cut.rows == whole.rows and cut.truncated == whole.truncated
+        assert f"LIMIT {offset + limit + 1}" in cut.sparql  # the text shown is the text run
+    assert [r[0] for r in cut.rows] == [f"{BASE}product/p03"]
+
+
+def test_a_page_cut_needs_an_order(tmp_path: Path) -> None:
+    text = GOOD_HEADER + PAGED_QUERY.replace("\nORDER BY ?p\n", "\n")
+    with pytest.raises(QuestionDefinitionError, match="klaster:page"):
+        parse_question(write(tmp_path, text.replace("ORDER BY ?p LIMIT", "LIMIT"), "paged.rq"), base_iri=BASE)
