@@ -48,7 +48,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("auth_db", "KLASTER_AUTH_DB", None,
             "SQLite file with the hashed steward/admin tokens and the write log; default: "
             "`<store>.auth.sqlite` beside an embedded store, `./klaster-auth.sqlite` for a remote one"),
-    Setting("threads", "KLASTER_THREADS", 8, "worker threads of the WSGI server", kind=int),
+    Setting("threads", "KLASTER_THREADS", 16, "worker threads of the WSGI server", kind=int),
     Setting("query_workers", "KLASTER_QUERY_WORKERS", 2,
             "SPARQL queries evaluated at once, each in its own worker process that is killed on "
             "timeout; one more worker serves the questions and pages", kind=int),

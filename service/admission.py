@@ -4,9 +4,10 @@ Each ``/sparql`` query holds a WSGI thread and a query worker process until it e
 limit, 16 slow queries would hold every waitress thread (``/health`` and the canned questions
 queue behind them) and every worker. So at most ``KLASTER_QUERY_WORKERS`` endpoint queries run at
 once; the executor starts one worker process more than that (:class:`kg.executor.ProcessExecutor`),
-which stays free for the canned questions, the pages and ``/health``. A few more requests (a quarter of ``KLASTER_THREADS``) may wait up to
-:data:`WAIT_SECONDS` for a slot; beyond that the answer is ``503 Server busy`` at once, with
-``Retry-After``. Canned questions are not limited here: they are known queries with bound
+which stays free for the canned questions, the pages and ``/health``. Up to half of
+``KLASTER_THREADS`` more requests wait up to :data:`WAIT_SECONDS` for a slot (a burst of fast
+queries from a few clients is queued, not refused); beyond that the answer is ``503 Server busy``
+at once, with ``Retry-After``. The other half of the threads stays free for everything else. Canned questions are not limited here: they are known queries with bound
 parameters, and they still have the executor's timeout.
 """
 
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from kg.errors import Busy
 
 #: Longest a query waits for a free slot before the server answers 503.
-WAIT_SECONDS = 1.0
+WAIT_SECONDS = 10.0
 RETRY_AFTER = 5
 
 
@@ -34,7 +35,7 @@ class Admission:
     def for_settings(cls, settings) -> "Admission":
         slots = max(1, settings.query_workers)
         return cls(threading.BoundedSemaphore(slots),
-                   threading.BoundedSemaphore(max(1, settings.threads // 4)), slots)
+                   threading.BoundedSemaphore(max(1, settings.threads // 2)), slots)
 
     @contextlib.contextmanager
     def slot(self) -> Iterator[None]:
