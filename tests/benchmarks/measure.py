@@ -19,8 +19,11 @@ def say(text: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes (0 once it is gone)."""
+def tree_rss(pid: int, *, pss: bool = False) -> int:
+    """Resident memory of a process and all its descendants, in bytes (0 once it is gone).
+
+    With ``pss``, the proportional set size: a page shared by n of the processes (the store's
+    files, the interpreter) counts 1/n in each, so the sum is the tree's real footprint."""
     try:
         root = psutil.Process(pid)
         procs = [root] + root.children(recursive=True)
@@ -29,7 +32,7 @@ def tree_rss(pid: int) -> int:
     total = 0
     for proc in procs:
         try:
-            total += proc.memory_info().rss
+            total += proc.memory_full_info().pss if pss else proc.memory_info().rss
         except psutil.Error:
             pass
     return total
@@ -39,8 +42,10 @@ class RssWatch:
     """Polls the RSS of a process tree in a thread; keeps the peak; can enforce a limit."""
 
     def __init__(self, pid: int, *, limit_bytes: int | None = None, interval: float = 0.25,
-                 deadline: float | None = None) -> None:
+                 deadline: float | None = None, pss: bool = False) -> None:
         self.pid = pid
+        self.pss = pss
+        self.peak_pss = 0
         self.deadline = deadline
         self.timed_out = False
         self.peak = 0
@@ -54,6 +59,8 @@ class RssWatch:
         while not self._stop.is_set():
             rss = tree_rss(self.pid)
             self.peak = max(self.peak, rss)
+            if self.pss:
+                self.peak_pss = max(self.peak_pss, tree_rss(self.pid, pss=True))
             if self.limit and rss > self.limit and not self.exceeded:
                 self.exceeded = True
                 kill_tree(self.pid)
@@ -73,6 +80,10 @@ class RssWatch:
     @property
     def peak_mb(self) -> float:
         return self.peak / 1e6
+
+    @property
+    def peak_pss_mb(self) -> float:
+        return self.peak_pss / 1e6
 
 
 def kill_tree(pid: int) -> None:

@@ -200,7 +200,7 @@ class Bench:
         if "klaster_http" in wanted:
             context, base = self.served()
             say(f"klaster serve on {base}")
-            with context as proc, RssWatch(proc.pid) as watch, requests.Session() as session:
+            with context as proc, RssWatch(proc.pid, pss=True) as watch, requests.Session() as session:
                 lat = {}
                 for name in names:
                     calls = [engines.question_call(session, base, name, p, a.timeout + 15) for p in params[name]]
@@ -209,6 +209,7 @@ class Bench:
                     say(f"  klaster {name}: {lat[name].summary()}")
                 record("klaster_http", lat)
                 self.state["server_peak_rss_mb"] = max(self.state.get("server_peak_rss_mb", 0), watch.peak_mb)
+                self.state["server_peak_pss_mb"] = max(self.state.get("server_peak_pss_mb", 0), watch.peak_pss_mb)
             self.save()
 
         direct = {n: [direct_query(n, p) for p in params[n]] for n in names}
@@ -336,7 +337,7 @@ class Bench:
                               f"WHERE {{ <{s}> kl:locatedIn ?d . ?d kl:parentRegion ?k . ?x kl:within ?k ; a kl:Sentra }}")
         context, base = self.served()
         out = {}
-        with context as proc, RssWatch(proc.pid) as watch:
+        with context as proc, RssWatch(proc.pid, pss=True) as watch:
             for label, make in (
                     ("questions", lambda s, i: engines.question_call(s, base, *mix[i % len(mix)], a.timeout)),
                     ("sparql", lambda s, i: engines.sparql_call(s, f"{base}/sparql", sparql_mix[i % len(sparql_mix)], a.timeout))):
@@ -344,6 +345,7 @@ class Bench:
                 out[label] = hammer(make, a.clients, a.duration)
                 say(f"  {out[label]}")
             self.state["server_peak_rss_mb"] = max(self.state.get("server_peak_rss_mb", 0), watch.peak_mb)
+            self.state["server_peak_pss_mb"] = max(self.state.get("server_peak_pss_mb", 0), watch.peak_pss_mb)
         self.state["throughput"] = out
         self.save()
 
