@@ -240,9 +240,11 @@ def context_triples(store: Store, submission: Submission, *, base_iri: str,
             region_types.add(row["t"])  # type: ignore[arg-type]
     supers: dict[ox.NamedNode, set[ox.NamedNode]] = {t: {t, N(KL + "Region")} for t in region_types}
     if region_types:
-        values = " ".join(str(t) for t in region_types)
-        for row in _select(store, f"SELECT ?t ?s WHERE {{ VALUES ?t {{ {values} }} "
-                                  f"?t <{RDFS}subClassOf>+ ?s FILTER isIRI(?s) }}"):
+        # one branch per type, the path starting from a constant: Virtuoso rejects a property
+        # path whose start comes from VALUES ("transitive start not given")
+        branches = " UNION ".join(f"{{ BIND({t} AS ?t) {t} <{RDFS}subClassOf>+ ?s }}"
+                                  for t in sorted(region_types, key=lambda n: n.value))
+        for row in _select(store, f"SELECT ?t ?s WHERE {{ {branches} FILTER isIRI(?s) }}"):
             supers[row["t"]].add(row["s"])  # type: ignore[index]
     for region, level in typed:
         out.extend(T(region, rdf_type, c) for c in supers[level])

@@ -1,0 +1,303 @@
+"""Unit-count aggregates behind the location-quotient questions, kept current on ingest.
+
+``specialisation``, ``oversupply-risk`` and ``unreached-specialised`` need the producing units per
+area (province, kabupaten/kota, kecamatan, the nation), industry and year, and per area and year over
+every industry. Summing the sentra observations for these on every call joins every observation with
+``kl:within`` (tens of seconds at national scale), so they are computed once and stored as RDF Data
+Cube observations in their own graph ``{base}graph/aggregates`` (dataset ``kl:UnitAggregates``):
+
+* an observation per (area, industry, year) with ``kl:aggregateArea``, ``kl:aggregateIndustry``
+  (``kl:AllIndustries`` for the sum over every industry), ``kl:refPeriod`` (``xsd:gYear``) and the
+  measure ``kl:unitTotal``; the area is a region or ``kl:Nation``;
+* a ``qb:Slice`` per (level, industry, year) that lists them (``qb:observation``) and states the
+  level (``kl:aggregateLevel``: ``kl:Province``, ``kl:RegencyOrCity``, ``kl:District`` or
+  ``kl:Nation``), so a question finds the rows of one level, industry and year with one lookup.
+
+A figure sums ``kl:unitCount`` over the observations (``kl:refSentra``, ``kl:refIndustry``,
+``kl:refPeriod``) of the sentra inside the area (``kl:within``, materialised), over every graph; the
+sum over every industry is the sum of the industry figures. Only non-zero figures are stored.
+
+Everything is read with SPARQL (so it works on remote stores too) and summed here, in memory
+bounded by the number of sentra and of figures, never by the number of observations.
+:func:`rebuild` recomputes the graph (seeding, ``klaster load``); :func:`refresh` recomputes exactly
+the figures a set of sentra touches (a submission ingested, replaced or withdrawn), in one update.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from kg.namespaces import KL, QB, RDF, XSD, graph_iri
+from kg.store import Store
+
+GRAPH_AGGREGATES = "aggregates"
+DATASET = KL + "UnitAggregates"
+NATION = KL + "Nation"
+ALL_INDUSTRIES = KL + "AllIndustries"
+#: The region levels with figures, by their class, and the name used in slice IRIs.
+LEVELS = {KL + "Province": "province", KL + "RegencyOrCity": "kabupaten_kota",
+          KL + "District": "kecamatan"}
+
+_PREFIXES = f"PREFIX kl: <{KL}>\nPREFIX qb: <{QB}>\nPREFIX rdf: <{RDF}>\n"
+_BATCH = 2_000
+
+#: (area, level, industry, period) → units; period is the xsd:gYear lexical form.
+Key = tuple[str, str, str, str]
+
+
+@dataclass(frozen=True)
+class AggregatesSummary:
+    figures: int
+    triples: int
+    seconds: float
+
+
+def aggregates_graph(base_iri: str) -> str:
+    return graph_iri(base_iri, GRAPH_AGGREGATES)
+
+
+def _batches(items: list, size: int = _BATCH) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _values(iris: Iterable[str]) -> str:
+    return " ".join(f"<{iri}>" for iri in iris)
+
+
+# -- reading the sentra observations --------------------------------------------------------------
+def _observations(store: Store, sentra: list[str] | None = None) -> Iterator[tuple[str, str, str, int]]:
+    """(sentra, industry, period, units) of every sentra observation, or of those of ``sentra``."""
+    pattern = ("?o kl:refSentra ?s ; kl:refIndustry ?i ; kl:refPeriod ?p ; kl:unitCount ?n . "
+               "?o a qb:Observation .")
+    groups = [None] if sentra is None else list(_batches(sentra))
+    for batch in groups:
+        values = "" if batch is None else f"VALUES ?s {{ {_values(batch)} }} "
+        for row in store.query(f"{_PREFIXES}SELECT ?s ?i ?p ?n WHERE {{ {values}{pattern} }}"):
+            try:
+                units = int(row["n"].value)
+            except ValueError:
+                continue  # a malformed count is the shapes' business, not a figure
+            yield row["s"].value, row["i"].value, row["p"].value, units
+
+
+def _areas(store: Store, sentra: list[str] | None = None) -> dict[str, list[tuple[str, str]]]:
+    """sentra → [(region, level class)] of the regions at a counted level that contain it."""
+    levels = _values(LEVELS)
+    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    groups = [None] if sentra is None else list(_batches(sentra))
+    for batch in groups:
+        head = ("?s a kl:Sentra ." if batch is None else f"VALUES ?s {{ {_values(batch)} }}")
+        query = (f"{_PREFIXES}SELECT ?s ?r ?level WHERE {{ {head} ?s kl:within ?r . "
+                 f"?r a ?level . VALUES ?level {{ {levels} }} }}")
+        for row in store.query(query):
+            found[row["s"].value].append((row["r"].value, row["level"].value))
+    return found
+
+
+def _sum(observations: Iterable[tuple[str, str, str, int]],
+         areas: dict[str, list[tuple[str, str]]]) -> dict[Key, int]:
+    figures: dict[Key, int] = defaultdict(int)
+    for s, industry, period, units in observations:
+        figures[(NATION, NATION, industry, period)] += units
+        for region, level in areas.get(s, ()):
+            figures[(region, level, industry, period)] += units
+    return figures
+
+
+def _with_totals(figures: dict[Key, int]) -> dict[Key, int]:
+    totals: dict[Key, int] = defaultdict(int)
+    for (area, level, _, period), units in figures.items():
+        totals[(area, level, ALL_INDUSTRIES, period)] += units
+    return {**figures, **totals}
+
+
+def compute(store: Store) -> dict[Key, int]:
+    """Every figure, from scratch (non-zero ones only)."""
+    figures = _sum(_observations(store), _areas(store))
+    return {k: v for k, v in _with_totals(figures).items() if v}
+
+
+# -- writing --------------------------------------------------------------------------------------
+def _key(iri: str, base_iri: str) -> str:
+    if iri.startswith(base_iri):
+        return iri[len(base_iri):]
+    if iri.startswith(KL):
+        return iri[len(KL):]
+    return hashlib.sha256(iri.encode()).hexdigest()[:20]
+
+
+def observation_iri(base_iri: str, key: Key) -> str:
+    area, level, industry, period = key
+    return (f"{base_iri}aggregate/units/{_key(area, base_iri)}/{_key(industry, base_iri)}/"
+            f"{period}")
+
+
+def slice_iri(base_iri: str, level: str, industry: str, period: str) -> str:
+    name = LEVELS.get(level, "nation")
+    return f"{base_iri}aggregate/units/{name}/{_key(industry, base_iri)}/{period}"
+
+
+def _slice_triples(base_iri: str, level: str, industry: str, period: str) -> list[ox.Triple]:
+    s = ox.NamedNode(slice_iri(base_iri, level, industry, period))
+    year = ox.Literal(period, datatype=ox.NamedNode(XSD + "gYear"))
+    return [ox.Triple(s, ox.NamedNode(RDF + "type"), ox.NamedNode(QB + "Slice")),
+            ox.Triple(s, ox.NamedNode(QB + "sliceStructure"), ox.NamedNode(KL + "UnitAggregatesSlice")),
+            ox.Triple(s, ox.NamedNode(KL + "aggregateLevel"), ox.NamedNode(level)),
+            ox.Triple(s, ox.NamedNode(KL + "aggregateIndustry"), ox.NamedNode(industry)),
+            ox.Triple(s, ox.NamedNode(KL + "refPeriod"), year)]
+
+
+def _observation_triples(base_iri: str, key: Key, units: int) -> list[ox.Triple]:
+    area, level, industry, period = key
+    o = ox.NamedNode(observation_iri(base_iri, key))
+    year = ox.Literal(period, datatype=ox.NamedNode(XSD + "gYear"))
+    return [ox.Triple(o, ox.NamedNode(RDF + "type"), ox.NamedNode(QB + "Observation")),
+            ox.Triple(o, ox.NamedNode(QB + "dataSet"), ox.NamedNode(DATASET)),
+            ox.Triple(o, ox.NamedNode(KL + "aggregateArea"), ox.NamedNode(area)),
+            ox.Triple(o, ox.NamedNode(KL + "aggregateIndustry"), ox.NamedNode(industry)),
+            ox.Triple(o, ox.NamedNode(KL + "refPeriod"), year),
+            ox.Triple(o, ox.NamedNode(KL + "unitTotal"),
+                      ox.Literal(str(units), datatype=ox.NamedNode(XSD + "integer"))),
+            ox.Triple(ox.NamedNode(slice_iri(base_iri, level, industry, period)),
+                      ox.NamedNode(QB + "observation"), o)]
+
+
+def triples(base_iri: str, figures: dict[Key, int]) -> Iterator[ox.Triple]:
+    """The graph's content for ``figures``: the observations and the slices that list them."""
+    slices = set()
+    for key, units in figures.items():
+        area, level, industry, period = key
+        if (level, industry, period) not in slices:
+            slices.add((level, industry, period))
+            yield from _slice_triples(base_iri, level, industry, period)
+        yield from _observation_triples(base_iri, key, units)
+
+
+def rebuild(store: Store, base_iri: str) -> AggregatesSummary:
+    """Recompute the aggregates graph from scratch."""
+    started = time.perf_counter()
+    figures = compute(store)
+    graph = ox.NamedNode(aggregates_graph(base_iri))
+    count = 0
+
+    def quads() -> Iterator[ox.Quad]:
+        nonlocal count
+        for t in triples(base_iri, figures):
+            count += 1
+            yield ox.Quad(t.subject, t.predicate, t.object, graph)
+
+    store.replace_graph(graph.value, quads())
+    return AggregatesSummary(len(figures), count, time.perf_counter() - started)
+
+
+def stored(store: Store, base_iri: str) -> dict[Key, int]:
+    """The figures the aggregates graph holds."""
+    query = (f"{_PREFIXES}SELECT ?a ?level ?i ?p ?n WHERE {{ ?slice qb:observation ?o ; "
+             f"kl:aggregateLevel ?level . ?o kl:aggregateArea ?a ; kl:aggregateIndustry ?i ; "
+             f"kl:refPeriod ?p ; kl:unitTotal ?n }}")
+    return {(r["a"].value, r["level"].value, r["i"].value, r["p"].value): int(r["n"].value)
+            for r in store.query(query, default_graphs=[aggregates_graph(base_iri)])}
+
+
+# -- keeping them current -------------------------------------------------------------------------
+def touched(store: Store, sentra: Iterable[str]) -> set[Key]:
+    """The figures that the observations of ``sentra`` count in, as the store holds them now.
+
+    Call it before and after a write and refresh the union: a figure a sentra leaves (a withdrawn
+    observation, a sentra moved to another region) changes as much as one it enters."""
+    names = sorted(set(sentra))
+    if not names:
+        return set()
+    areas = _areas(store, names)
+    keys: set[Key] = set()
+    for s, industry, period, _ in _observations(store, names):
+        for area, level in [(NATION, NATION), *areas.get(s, ())]:
+            keys.add((area, level, industry, period))
+            keys.add((area, level, ALL_INDUSTRIES, period))
+    return keys
+
+
+def _recompute(store: Store, keys: set[Key]) -> dict[Key, int]:
+    """The current value of every figure in ``keys`` (0 when nothing counts in it)."""
+    pairs = sorted({(industry, period) for _, _, industry, period in keys
+                    if industry != ALL_INDUSTRIES})
+    wanted_areas = {(area, period) for area, _, _, period in keys}
+    # the observations of the touched (industry, year) pairs, whoever they belong to
+    values: dict[Key, int] = defaultdict(int)
+    for batch in _batches(pairs, 200):
+        rows = " ".join(f"(<{i}> \"{p}\"^^<{XSD}gYear>)" for i, p in batch)
+        query = (f"{_PREFIXES}SELECT ?s ?i ?p ?n WHERE {{ VALUES (?i ?p) {{ {rows} }} "
+                 f"?o kl:refIndustry ?i ; kl:refPeriod ?p ; kl:refSentra ?s ; kl:unitCount ?n . "
+                 f"?o a qb:Observation . }}")
+        observations = [(r["s"].value, r["i"].value, r["p"].value, r["n"].value)
+                        for r in store.query(query)]
+        areas = _areas(store, sorted({o[0] for o in observations}))
+        for s, industry, period, units in observations:
+            try:
+                n = int(units)
+            except ValueError:
+                continue
+            for area, level in [(NATION, NATION), *areas.get(s, ())]:
+                if (area, period) in wanted_areas:
+                    values[(area, level, industry, period)] += n
+    result = {k: values.get(k, 0) for k in keys if k[2] != ALL_INDUSTRIES}
+    # totals: the stored figures of the other industries plus the recomputed ones
+    totals = {k for k in keys if k[2] == ALL_INDUSTRIES}
+    if totals:
+        current = _stored_for(store, sorted({(a, p) for a, _, _, p in totals}))
+        for key in totals:
+            area, level, _, period = key
+            others = sum(n for (a, i, p), n in current.items()
+                         if a == area and p == period and (area, level, i, period) not in result)
+            mine = sum(n for (a, lv, i, p), n in result.items() if a == area and p == period)
+            result[key] = others + mine
+    return result
+
+
+def _stored_for(store: Store, pairs: list[tuple[str, str]]) -> dict[tuple[str, str, str], int]:
+    """Stored industry figures of (area, period) pairs: (area, industry, period) → units."""
+    found: dict[tuple[str, str, str], int] = {}
+    for batch in _batches(pairs, 500):
+        rows = " ".join(f"(<{a}> \"{p}\"^^<{XSD}gYear>)" for a, p in batch)
+        query = (f"{_PREFIXES}SELECT ?a ?i ?p ?n WHERE {{ VALUES (?a ?p) {{ {rows} }} "
+                 f"?o kl:aggregateArea ?a ; kl:refPeriod ?p ; kl:aggregateIndustry ?i ; "
+                 f"kl:unitTotal ?n . FILTER(?i != kl:AllIndustries) }}")
+        for r in store.query(query):
+            found[(r["a"].value, r["i"].value, r["p"].value)] = int(r["n"].value)
+    return found
+
+
+def refresh_update(base_iri: str, figures: dict[Key, int]) -> str:
+    """One SPARQL update that sets the figures in ``figures`` (0 removes a figure)."""
+    graph = aggregates_graph(base_iri)
+    subjects = sorted(observation_iri(base_iri, key) for key in figures)
+    ops = []
+    for batch in _batches(subjects):
+        values = _values(batch)
+        ops.append(f"DELETE {{ GRAPH <{graph}> {{ ?o ?p ?v }} }} "
+                   f"WHERE {{ VALUES ?o {{ {values} }} GRAPH <{graph}> {{ ?o ?p ?v }} }}")
+        ops.append(f"DELETE {{ GRAPH <{graph}> {{ ?slice <{QB}observation> ?o }} }} "
+                   f"WHERE {{ VALUES ?o {{ {values} }} GRAPH <{graph}> {{ ?slice <{QB}observation> ?o }} }}")
+    kept = {key: units for key, units in figures.items() if units}
+    if kept:
+        body = ox.serialize(triples(base_iri, kept), format=ox.RdfFormat.N_TRIPLES).decode()
+        ops.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}")
+    return " ;\n".join(ops)
+
+
+def refresh(store: Store, base_iri: str, keys: set[Key]) -> int:
+    """Recompute the figures ``keys`` from the observations and store them, in one update.
+    Returns how many figures were recomputed."""
+    if not keys:
+        return 0
+    update = refresh_update(base_iri, _recompute(store, keys))
+    if update:
+        store.update(update)
+    return len(keys)
