@@ -1,0 +1,123 @@
+"""The label index behind the ``search`` question: word-prefix keys as ``kl:searchKey`` triples.
+
+Every resource of a searchable kind (sentra, klaster, regions, cooperation areas, concepts,
+agencies, programmes: not enterprises) gets one ``kl:searchKey`` literal for every prefix, from
+:data:`MIN_KEY` to :data:`MAX_KEY` characters, of every word of its ``rdfs:label`` and
+``skos:prefLabel`` texts. Words are runs of letters and digits, lower-cased: "Kampung Sepatu
+(Kota Mojokerto)" has the words ``kampung sepatu kota mojokerto`` and the keys ``ka kam … kampung
+se … mojokerto``. A search then starts from one exact lookup of the first word of the text (cut to
+:data:`MAX_KEY` characters) instead of scanning every label in the store.
+
+The keys are computed where the inferences are (:mod:`kg.reason`): over the whole store by
+``materialise`` and for a submission's triples by ``infer_delta``, so they live and die with the
+inferred graph they belong to. The functions here are pure over triples, apart from
+:func:`labelled_resources`, which reads the labels and kinds of resources from a store.
+
+The query side (``queries/search.rq``) must cut the text into words the same way:
+``REPLACE(LCASE(?q), "[^\\\\p{L}\\\\p{N}]+", " ")`` is what :data:`_WORD` does here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+import pyoxigraph as ox
+
+from kg.namespaces import KL, RDF, RDFS, SKOS
+from kg.store import Store
+
+#: The property the keys are stated with.
+SEARCH_KEY = KL + "searchKey"
+#: Shortest and longest key, in characters (a search needs at least 2 characters).
+MIN_KEY = 2
+MAX_KEY = 20
+
+#: The classes whose members are searchable, and the kind the ``search`` question reports.
+SEARCHABLE: dict[str, str] = {
+    KL + "Sentra": "sentra", KL + "Klaster": "klaster", KL + "CooperationArea": "kawasan",
+    **{KL + c: "region" for c in ("Province", "RegencyOrCity", "Regency", "City", "District",
+                                  "VillageLevelRegion", "Village", "UrbanVillage", "CustomaryVillage")},
+    **{KL + c: "concept" for c in ("Product", "Technology", "Skill", "FinancingSource",
+                                   "FinancingScheme", "IndustryClass")},
+    KL + "Agency": "agency", KL + "Programme": "programme",
+}
+#: The label properties that are indexed.
+LABELS = (RDFS + "label", SKOS + "prefLabel")
+
+#: A word: a run of letters and digits (SPARQL: ``[\\p{L}\\p{N}]+``).
+_WORD = re.compile(r"[^\W_]+")
+_KEY = ox.NamedNode(SEARCH_KEY)
+
+
+def words(text: str) -> list[str]:
+    """The lower-cased words of a text."""
+    return _WORD.findall(text.lower())
+
+
+def keys(text: str) -> set[str]:
+    """Every key of one label text: the prefixes of its words, ``MIN_KEY``..``MAX_KEY`` long."""
+    found: set[str] = set()
+    for word in words(text):
+        for end in range(MIN_KEY, min(len(word), MAX_KEY) + 1):
+            found.add(word[:end])
+    return found
+
+
+def query_key(text: str) -> str | None:
+    """The key a search for ``text`` looks up (its first word, cut), or None when it has none."""
+    first = next(iter(words(text)), "")
+    return first[:MAX_KEY] if len(first) >= MIN_KEY else None
+
+
+def key_triples(labels: Iterable[tuple[ox.NamedNode, str]]) -> set[ox.Triple]:
+    """The ``kl:searchKey`` triples of (resource, label text) pairs."""
+    out: set[ox.Triple] = set()
+    for resource, text in labels:
+        out.update(ox.Triple(resource, _KEY, ox.Literal(k)) for k in keys(text))
+    return out
+
+
+def _values(terms: Iterable[str]) -> str:
+    return " ".join(f"<{t}>" for t in terms)
+
+
+_SHAPE = (f"VALUES ?c {{ {_values(SEARCHABLE)} }} VALUES ?p {{ {_values(LABELS)} }} "
+          f"?r a ?c . ?r ?p ?l FILTER(isIRI(?r) && isLITERAL(?l))")
+
+
+def labelled_resources(store: Store,
+                       graphs: list[str] | None = None) -> Iterator[tuple[ox.NamedNode, str]]:
+    """(resource, label text) of every searchable resource in ``graphs`` of ``store`` (None: the
+    store's default graph, the union of its graphs)."""
+    if graphs is None or graphs:
+        for row in store.query(f"SELECT DISTINCT ?r ?l WHERE {{ {_SHAPE} }}", default_graphs=graphs):
+            yield row["r"], row["l"].value
+
+
+def index(store: Store, graphs: list[str] | None = None) -> set[ox.Triple]:
+    """Every key of the searchable resources in ``graphs`` (for ``materialise``)."""
+    return key_triples(labelled_resources(store, graphs))
+
+
+def delta(store: Store, graphs: list[str], triples: Iterable[ox.Triple], *,
+          batch: int = 2_000) -> set[ox.Triple]:
+    """The keys of the resources that ``triples`` label or type, once ``triples`` are added to
+    ``graphs`` of ``store`` (for ``infer_delta``). Keys the store already holds are included: the
+    caller leaves out what is stored."""
+    triples = [t for t in triples if isinstance(t.subject, ox.NamedNode)]
+    touched = sorted({t.subject.value for t in triples
+                      if t.predicate.value in LABELS or t.predicate.value == RDF + "type"})
+    searchable = {t.subject.value for t in triples
+                  if t.predicate.value == RDF + "type" and t.object.value in SEARCHABLE}
+    labels = {(t.subject.value, t.object.value) for t in triples
+              if t.predicate.value in LABELS and isinstance(t.object, ox.Literal)}
+    for start in range(0, len(touched) if graphs else 0, batch):
+        subjects = f"VALUES ?r {{ {_values(touched[start:start + batch])} }}"
+        searchable.update(row["r"].value for row in store.query(
+            f"SELECT DISTINCT ?r WHERE {{ {subjects} VALUES ?c {{ {_values(SEARCHABLE)} }} ?r a ?c }}",
+            default_graphs=graphs))
+        labels.update((row["r"].value, row["l"].value) for row in store.query(
+            f"SELECT DISTINCT ?r ?l WHERE {{ {subjects} VALUES ?p {{ {_values(LABELS)} }} ?r ?p ?l "
+            f"FILTER(isLITERAL(?l)) }}", default_graphs=graphs))
+    return key_triples((ox.NamedNode(r), text) for r, text in labels if r in searchable)
