@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from kg import __version__
 from kg.namespaces import GRAPH_ONTOLOGY, GRAPH_REFERENCE, GRAPH_SAMPLE, KL, graph_iri
-from kg.reason import materialise
+from kg.derive import recompute
 from kg.resources import data_file, package_data
 from kg.settings import Settings
 from kg.store import Store, open_store
@@ -102,9 +102,8 @@ def seed(store: Store, settings: Settings, *, sample: bool = True, say: Say = _q
     else:
         store.drop_graph(graph)
 
-    say("computing inferences")
-    summary = materialise(store, settings)
-    return SeedSummary(counts, summary.inferred_triples, time.perf_counter() - started)
+    summary = recompute(store, settings, say=say)
+    return SeedSummary(counts, summary.reasoning.inferred_triples, time.perf_counter() - started)
 
 
 def ensure_store(settings: Settings, *, sample: bool = True, say: Say = _quiet) -> Store:

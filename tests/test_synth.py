@@ -12,7 +12,7 @@ import pytest
 from kg.cli import main as klaster_main
 from kg.namespaces import KL, RDF, graph_iri
 from kg.questions import load_questions, run_question
-from kg.reason import infer_delta
+from kg.derive import recompute
 from kg.reference import read_regions
 from kg.settings import Settings
 from kg.store import EmbeddedStore
@@ -98,8 +98,8 @@ def test_cli_writes_the_file_and_prints_its_size(tmp_path: Path, capsys) -> None
 
 @pytest.fixture(scope="module")
 def synthetic_store(small, seeded_store: Path, tmp_path_factory) -> EmbeddedStore:
-    """The seeded store without the sample data, plus the small synthetic dataset and the
-    inferences it adds (computed like a submission's: infer_delta)."""
+    """The seeded store without the sample data, plus the small synthetic dataset, with the
+    inferences and aggregates recomputed as ``klaster load`` does."""
     path, _ = small
     copy = tmp_path_factory.mktemp("synthstore") / "store"
     source = EmbeddedStore(seeded_store, read_only=True)
@@ -108,11 +108,7 @@ def synthetic_store(small, seeded_store: Path, tmp_path_factory) -> EmbeddedStor
     store = EmbeddedStore(copy)
     store.drop_graph(graph_iri(BASE, "sample"))
     store.load(path, format=ox.RdfFormat.N_QUADS)
-    with gzip.open(path, "rb") as handle:
-        triples = [q.triple for q in ox.parse(handle, format=ox.RdfFormat.N_QUADS)]
-    inferred = ox.NamedNode(graph_iri(BASE, "inferred"))
-    store.add(ox.Quad(t.subject, t.predicate, t.object, inferred)
-              for t in infer_delta(store, Settings(store=str(copy)), triples))
+    recompute(store, Settings(store=str(copy)))
     yield store
     store.close()
 

@@ -10,7 +10,7 @@ from tqdm import tqdm
 
 from kg.errors import BadRequest
 from kg.namespaces import GRAPH_INFERRED, graph_iri
-from kg.reason import materialise
+from kg.derive import recompute
 from kg.seed import is_seeded, seed
 from kg.cli.options import add_store_option, settings_from
 from kg.store import node, open_store, rdf_format
@@ -61,10 +61,10 @@ def run(args: argparse.Namespace) -> int:
                       file=sys.stderr, disable=None) as bar:
                 store.load(path, format=fmt, graph=target, progress=bar.update)
         loaded = store.count(all_graphs=True) - before
-        print("klaster: recomputing inferences", file=sys.stderr)
-        summary = materialise(store, settings)
+        derived = recompute(store, settings,
+                            say=lambda text: print(f"klaster: {text}", file=sys.stderr))
     finally:
         store.close()
-    print(f"loaded {len(formats)} file(s): {loaded:+,} quads; {summary.inferred_triples:,} inferred "
-          f"triples ({summary.seconds:.1f} s)")
+    print(f"loaded {len(formats)} file(s): {loaded:+,} quads; {derived.reasoning.inferred_triples:,} inferred "
+          f"triples, {derived.aggregates.figures:,} aggregate figures ({derived.seconds:.1f} s)")
     return 0

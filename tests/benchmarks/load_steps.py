@@ -1,7 +1,8 @@
 """The steps of ``klaster load`` one at a time, so that each is timed (and its peak RSS is its own).
 
     python tests/benchmarks/load_steps.py load STORE FILE        # EmbeddedStore.load, as klaster load does
-    python tests/benchmarks/load_steps.py materialise STORE      # kg.reason.materialise, as klaster load does
+    python tests/benchmarks/load_steps.py materialise STORE      # kg.derive.recompute (inferences, then
+                                                                 # aggregates), as klaster load does
     python tests/benchmarks/load_steps.py incremental STORE FILE [CHUNK]
                                                                  # kg.reason.infer_delta over FILE in chunks
 
@@ -44,7 +45,8 @@ def _chunks(path: Path, size: int):
 
 def main(argv: list[str]) -> None:
     from kg.namespaces import GRAPH_INFERRED, graph_iri
-    from kg.reason import infer_delta, materialise
+    from kg.derive import recompute
+    from kg.reason import infer_delta
     from kg.settings import Settings
     from kg.store import EmbeddedStore, rdf_format
 
@@ -59,8 +61,11 @@ def main(argv: list[str]) -> None:
         store.load(path, format=rdf_format(path))
         out["quads"] = store.count(all_graphs=True) - before
     elif step == "materialise":
-        summary = materialise(store, settings)
-        out.update(inferred=summary.inferred_triples, added=summary.added, removed=summary.removed)
+        derived = recompute(store, settings)
+        summary = derived.reasoning
+        out.update(inferred=summary.inferred_triples, added=summary.added, removed=summary.removed,
+                   inference_seconds=summary.seconds, aggregate_figures=derived.aggregates.figures,
+                   aggregates_seconds=derived.aggregates.seconds)
     elif step == "incremental":
         path, size = Path(argv[2]), int(argv[3]) if len(argv) > 3 else 200_000
         target = ox.NamedNode(graph_iri(settings.base_iri, GRAPH_INFERRED))

@@ -112,8 +112,13 @@ def markdown(state: dict, machine: str) -> str:
                      f"{load['load_seconds']:,.0f} | {load['triples_per_s']:,.0f} triples/s | {load['peak_rss_mb']:,.0f} MB |")
     m = load.get("materialise")
     if m and "error" in m:
-        lines.append(f"| recompute inferences (`kg.reason.materialise`, as `klaster load` does) | did not finish: "
-                     f"{m['error']} after {m['seconds']:,.0f} s | | {m['peak_rss_mb']:,.0f} MB |")
+        lines.append(f"| recompute inferences and aggregates (`kg.derive.recompute`, as `klaster load` does) | did not finish: "
+                     f"{m['error']} after {m['seconds']:,.0f} s | | {_peak(m):,.0f} MB |")
+    elif m and "aggregates_seconds" in m:
+        lines.append(f"| recompute inferences (`kg.reason.materialise`, the first half of `kg.derive.recompute`, as `klaster load` does) | "
+                     f"{m['inference_seconds']:,.0f} | {m.get('inferred', 0):,} inferred (+{m.get('added', 0):,} −{m.get('removed', 0):,}) | {_peak(m):,.0f} MB (both halves) |")
+        lines.append(f"| recompute the unit-count aggregates (`kg.aggregates.rebuild`, the second half) | "
+                     f"{m['aggregates_seconds']:,.0f} | {m.get('aggregate_figures', 0):,} figures | |")
     elif m:
         lines.append(f"| recompute inferences (`kg.reason.materialise`, as `klaster load` does) | {m['seconds']:,.0f} | "
                      f"{m.get('inferred', 0):,} inferred | {m['peak_rss_mb']:,.0f} MB |")
