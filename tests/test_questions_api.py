@@ -15,6 +15,7 @@ from openapi_spec_validator import validate as validate_openapi
 
 from kg.settings import Settings
 from kg.aggregates import rebuild as rebuild_aggregates
+from kg import search_index
 from kg.store import EmbeddedStore
 
 BASE = "https://w3id.org/klaster/id/"
@@ -28,6 +29,8 @@ def store() -> EmbeddedStore:
     store = EmbeddedStore()
     store.load(FIXTURE.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=BASE)
     rebuild_aggregates(store, BASE)  # as seeding does: the LQ questions read them
+    store.add([ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(f"{BASE}graph/inferred"))
+               for t in search_index.index(store)])  # the label index, as reasoning makes it
     return store
 
 

@@ -16,6 +16,7 @@ from kg.errors import BadRequest
 from kg.namespaces import GRAPH_ONTOLOGY, GRAPH_REFERENCE, graph_iri
 from kg.resources import data_file
 from kg.settings import Settings
+from kg.aggregates import rebuild as rebuild_aggregates
 from kg.store import EmbeddedStore
 
 BASE = "https://w3id.org/klaster/id/"
@@ -30,6 +31,7 @@ def store_dir(tmp_path: Path) -> Path:
     store = EmbeddedStore(path)
     store.load(FIXTURE.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=BASE,
                graph=graph_iri(BASE, GRAPH_REFERENCE))
+    rebuild_aggregates(store, BASE)  # as seeding does: the LQ questions read them
     store.load(data_file("ontology", "klaster.ttl"), format=ox.RdfFormat.TURTLE,
                graph=graph_iri(BASE, GRAPH_ONTOLOGY))
     store.close()

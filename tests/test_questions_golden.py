@@ -16,6 +16,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.questions import load_questions, run_question
+from kg import search_index
+from kg.aggregates import rebuild as rebuild_aggregates
 from kg.store import EmbeddedStore
 
 BASE = "https://w3id.org/klaster/id/"
@@ -57,6 +59,9 @@ CASES += [(name, f"{name}--{case}", params) for name, case, params in EXTRA_CASE
 def store() -> EmbeddedStore:
     store = EmbeddedStore()
     store.load(FIXTURE.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=BASE)
+    rebuild_aggregates(store, BASE)  # as seeding does: the LQ questions read them
+    store.add(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(f"{BASE}graph/inferred"))
+              for t in search_index.index(store))  # the label index, as reasoning makes it
     return store
 
 
