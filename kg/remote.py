@@ -24,7 +24,9 @@ from __future__ import annotations
 import http.client
 import io
 import itertools
+import json
 import logging
+import re
 import socket
 import time
 import urllib.error
@@ -39,7 +41,7 @@ from SPARQLWrapper import BASIC, DIGEST, POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper import SPARQLExceptions as sw_errors
 
 from kg.errors import QuerySyntaxError, QueryTimeout, StoreError
-from kg.sparql_text import has_dataset_clause
+from kg.sparql_text import has_dataset_clause, mask
 from kg.store import Progress, QueryResult, Store, Term, node
 from kg.substitute import query_form, substitute
 
@@ -60,6 +62,10 @@ VIRTUOSO_SYSTEM_GRAPHS = (
     "http://www.w3.org/2002/07/owl#",
     "http://localuriqaserver/sparql",
 )
+
+#: Virtuoso error codes of its own internal failures on valid SPARQL (SQ156 "Internal Optimized
+#: compiler error", SQ155, SQI01 compiler loops): a store error, not a syntax error of the client.
+_VIRTUOSO_INTERNAL = ("SQ155", "SQ156", "SQI01", "Internal Optimized compiler error")
 
 _RESULTS_JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
@@ -230,8 +236,12 @@ class RemoteStore(Store):
                                         what="an update" if update else "a query")
             return result.response
         except sw_errors.QueryBadFormed as exc:
+            message = _server_message(exc)
+            if any(code in message for code in _VIRTUOSO_INTERNAL):
+                # the server's own compiler failed on a valid query: not the client's fault
+                raise StoreError(f"the store could not run the query: {message}") from None
             raise QuerySyntaxError(f"the store rejected the {'update' if update else 'query'}: "
-                                   f"{_server_message(exc)}") from None
+                                   f"{message}") from None
         except sw_errors.Unauthorized:
             raise StoreError("the store refused the credentials (set KLASTER_STORE_USER and "
                              "KLASTER_STORE_PASSWORD)") from None
@@ -239,6 +249,9 @@ class RemoteStore(Store):
             raise StoreError(f"no SPARQL endpoint at {url}") from None
         except sw_errors.SPARQLWrapperException as exc:
             message = _server_message(exc)
+            if any(code in message for code in _VIRTUOSO_INTERNAL):
+                # the server's own compiler failed on a valid query: not the client's fault
+                raise StoreError(f"the store could not run the query: {message}") from None
             if any(code in message for code in ("SP030", "SP031", "37000", "SQ074", "SPAR")):
                 raise QuerySyntaxError(f"the store rejected the query: {message}") from None
             if "S1T00" in message or "timeout" in message.lower():
@@ -265,6 +278,9 @@ class RemoteStore(Store):
         text = _with_prologue(sparql, prefixes, base_iri)
         text = substitute(text, bindings)
         form = query_form(text)
+        renamed: dict[str, str] = {}
+        if self.flavour == "virtuoso":
+            text, renamed = case_distinct(text)
         params: dict[str, list[str]] = {}
         if default_graphs is not None:
             params["default-graph-uri"] = [node(g).value for g in default_graphs]
@@ -288,6 +304,8 @@ class RemoteStore(Store):
             raise QueryTimeout(f"the store stopped the query after {timeout:g} s")
         body = response.read()
         media = (response.headers.get("Content-Type") or accept).split(";")[0].strip()
+        if renamed and media == _RESULTS_JSON:
+            body = _rename_back(body, renamed)
         return _parse_answer(body, media, form)
 
     def _select(self, sparql: str, **kwargs: Any) -> list[ox.QuerySolution]:
@@ -476,3 +494,56 @@ def _parse_answer(body: bytes, media: str, form: str) -> QueryResult:
         return ox.parse_query_results(body, format=fmt)
     except SyntaxError as exc:
         raise StoreError(f"the store sent unreadable results ({media}): {exc}") from None
+
+
+_VARIABLE = re.compile(r"[?$]([A-Za-z0-9_\u00b7\u00c0-\uffff]+)")
+
+
+def case_distinct(sparql: str) -> tuple[str, dict[str, str]]:
+    """``sparql`` with variables that differ only in letter case renamed apart, and the renaming
+    (new name → original name).
+
+    Virtuoso (its default ``CaseMode 2``) turns SPARQL variables into case-insensitive SQL
+    columns: ``?x_ir`` and ``?x_iR`` become one column in an ordered query, so both show one
+    value. Renaming is invisible to the caller: the answer's columns get their names back.
+    """
+    masked = mask(sparql)
+    matches = list(_VARIABLE.finditer(masked))
+    spellings: dict[str, set[str]] = {}
+    for match in matches:
+        spellings.setdefault(match.group(1).lower(), set()).add(match.group(1))
+    taken = set(spellings)
+    renames: dict[str, str] = {}
+    for names in spellings.values():
+        for name in sorted(names)[1:]:  # the first spelling keeps its name
+            number = 1
+            while f"{name}_{number}".lower() in taken:
+                number += 1
+            renames[name] = f"{name}_{number}"
+            taken.add(renames[name].lower())
+    if not renames:
+        return sparql, {}
+    out, last = [], 0
+    for match in matches:
+        if match.group(1) in renames:
+            out.append(sparql[last:match.start(1)])
+            out.append(renames[match.group(1)])
+            last = match.end(1)
+    out.append(sparql[last:])
+    return "".join(out), {new: old for old, new in renames.items()}
+
+
+def _rename_back(body: bytes, renamed: Mapping[str, str]) -> bytes:
+    """SPARQL JSON results with the variables :func:`case_distinct` renamed given their names."""
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return body  # the parser reports it
+    head = answer.get("head", {})
+    if "vars" in head:
+        head["vars"] = [renamed.get(v, v) for v in head["vars"]]
+    for row in answer.get("results", {}).get("bindings", []):
+        for new, old in renamed.items():
+            if new in row:
+                row[old] = row.pop(new)
+    return json.dumps(answer).encode()

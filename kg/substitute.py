@@ -6,7 +6,8 @@ value. A trailing ``VALUES`` block is not equivalent (it joins after the filters
 remote SPARQL server the term itself is written where the variable was:
 
 * in triple patterns and expressions: the term (``?sentra`` → ``<https://…/sentra/wedoro>``);
-* as a plain projection (``SELECT ?sentra``): ``(<…> AS ?sentra)``, so the answer keeps the column;
+* as a plain projection (``SELECT ?sentra``): ``(<…> AS ?sentra)`` (an IRI as ``(IRI("…") AS
+  ?sentra)``, which Virtuoso keeps an IRI through an ordered UNION), so the answer keeps the column;
 * in ``GROUP BY`` and ``ORDER BY``: ``(<…>)`` (a constant expression; grouping stays grouped, so an
   empty input still gives no group);
 * in a ``VALUES`` variable list: the rows that disagree with the term are dropped and the column
@@ -116,6 +117,15 @@ def _term_text(name: str, term: object) -> str:
     return str(term)
 
 
+def _projected(term: object, text: str) -> str:
+    """The expression a projection binds: an IRI as ``IRI("…")``. Virtuoso 7.2 returns a constant
+    ``<iri>`` projected in every branch of a UNION as a plain string when the query is ordered
+    without a LIMIT; ``IRI("…")`` means the same everywhere and stays an IRI there."""
+    if isinstance(term, ox.NamedNode):
+        return f"IRI({ox.Literal(term.value)})"
+    return text
+
+
 def _values_rewrite(prologue: str, text: str, block: str, bound: dict[str, object]) -> str:
     """Rewrite one VALUES block (``block`` is its text from VALUES to the closing brace)."""
     rows = ox.Store().query(prologue + "\nSELECT * WHERE { " + block + " }")
@@ -205,7 +215,7 @@ def substitute(sparql: str, bindings: Mapping[str, object] | None) -> str:
                 owner = _chain(selects, start)
                 kept = bool(owner) and name in provided[id(owner[0])]
                 if projection is not None and _paren_depth(tokens, projection, i) == 0:
-                    text = tok if kept else f"({term} AS ?{name})"
+                    text = tok if kept else f"({_projected(bound[name], term)} AS ?{name})"
                 elif clause in ("group", "order") and paren == 0:
                     text = tok if kept else f"({term})"
                 else:
