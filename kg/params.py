@@ -12,11 +12,17 @@ type and turns it into a pyoxigraph term, which the store binds to the variable 
 ``integer``  bound as ``xsd:integer``;  ``decimal``: bound as ``xsd:decimal``
 ``enum``     one of the declared ``enum`` values, bound as a plain literal
 ``boolean``  ``true``/``false`` (also ``1``/``0``, ``yes``/``no``), bound as ``xsd:boolean``
+
+A parameter can also bind values *derived* from it (``derive: {variable: function}`` in the
+question's header): each function of :data:`DERIVATIONS` maps the checked value to a text, bound as
+a plain literal to its own variable (hidden from the answer's columns like a parameter). A
+function refuses a value with :class:`ValueError`, which becomes a 400 naming the parameter.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -24,11 +30,17 @@ import pyoxigraph as ox
 
 from kg.errors import BadRequest
 from kg.namespaces import XSD
+from kg.search_index import search_key
 
 PARAM_TYPES = ("iri", "region", "kbli", "code", "string", "integer", "decimal", "enum", "boolean")
 
 #: Parameters the runner handles itself (paging); they are never bound into the query.
 PAGING_PARAMS = ("limit", "offset", "page")
+
+#: The functions a parameter can derive a bound value with (``derive:``): checked value → text.
+DERIVATIONS: dict[str, Callable[[str], str]] = {
+    "search_key": search_key,  # the label-index key of a search text (kg.search_index)
+}
 
 #: Longest value accepted for any parameter, before type checks (a cheap guard against huge input).
 MAX_VALUE_LENGTH = 2000
@@ -60,6 +72,8 @@ class Param:
     maximum: float | None = None
     min_length: int | None = None
     max_length: int | None = None
+    #: (variable, function name in DERIVATIONS): values bound alongside this parameter's
+    derive: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_paging(self) -> bool:
@@ -170,6 +184,17 @@ def to_term(param: Param, value: object) -> ox.NamedNode | ox.Literal:
     if param.type == "boolean":
         return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean"))
     return ox.Literal(str(value))
+
+
+def derived_terms(param: Param, value: object) -> dict[str, ox.Literal]:
+    """The values ``param`` derives from its checked ``value``, by variable name."""
+    terms: dict[str, ox.Literal] = {}
+    for variable, function in param.derive:
+        try:
+            terms[variable] = ox.Literal(DERIVATIONS[function](str(value)))
+        except ValueError as exc:
+            raise _fail(param, str(exc)) from None
+    return terms
 
 
 def json_value(value: object) -> object:

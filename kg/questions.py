@@ -29,6 +29,15 @@ end the sub-select with ``LIMIT <n>  # klaster:page``. The file stays valid SPAR
 limit used when it is run by hand); :func:`run_question` replaces ``n`` with ``offset + limit + 1``.
 The sub-select and the outer query must order by the same total order (end with the IRI), so that
 the page cut inside gives the same rows as a cut outside.
+
+A parameter can bind a value derived from it, for a lookup the query cannot compute cheaply itself
+(e.g. ``search`` looks up the label-index key of its text: a key computed in SPARQL from ``?q``
+would make the store scan every key). ``derive: {key: search_key}`` on parameter ``q`` binds
+``?key`` to ``search_key(q)``, a function of :data:`kg.params.DERIVATIONS`, whenever ``q`` has a
+value. Like a parameter, ``?key`` must be projected and is not a column of the answer. The loader
+checks that the function exists and that the variable is used and named like no parameter; a
+function that refuses a value gives a 400 naming the parameter. The remote path binds it like any
+other value (:mod:`kg.substitute`).
 """
 
 from __future__ import annotations
@@ -46,7 +55,8 @@ import yaml
 
 from kg.errors import BadRequest, KlasterError, NotFound
 from kg.namespaces import XSD
-from kg.params import PAGING_PARAMS, PARAM_TYPES, Param, json_value, normalise, to_term
+from kg.params import (DERIVATIONS, PAGING_PARAMS, PARAM_TYPES, Param, derived_terms, json_value,
+                       normalise, to_term)
 from kg.resources import data_folder
 from kg.sparql_text import mask
 from kg.store import Store
@@ -56,7 +66,7 @@ DEFAULT_PAGE_SIZE = 100
 
 _HEADER_KEYS = {"summary", "description", "tags", "params", "require_one_of"}
 _PARAM_KEYS = {"name", "type", "required", "default", "example", "description", "enum",
-               "values_query", "minimum", "maximum", "min_length", "max_length"}
+               "values_query", "minimum", "maximum", "min_length", "max_length", "derive"}
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 _QUESTION_NAME = re.compile(r"[a-z][a-z0-9-]*")
 _ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.I)
@@ -198,6 +208,11 @@ def _param(source: str, raw: object, base_iri: str) -> Param:
     required = raw.get("required", False)
     if not isinstance(required, bool):
         raise QuestionDefinitionError(f"{source}: {where}: required must be true or false")
+    derive = raw.get("derive") or {}
+    if not isinstance(derive, Mapping) or not all(
+            isinstance(v, str) and _NAME.fullmatch(v) and f in DERIVATIONS for v, f in derive.items()):
+        raise QuestionDefinitionError(
+            f"{source}: {where}: derive must map variable names to one of {', '.join(DERIVATIONS)}")
     values_query = raw.get("values_query")
     if values_query is not None:
         values_query = str(values_query)
@@ -206,7 +221,8 @@ def _param(source: str, raw: object, base_iri: str) -> Param:
         name=name, type=kind, description=_text(source, f"{where} description", raw.get("description")),
         required=required, default=raw.get("default"), example=raw.get("example"),
         enum=tuple(enum), values_query=values_query, minimum=raw.get("minimum"),
-        maximum=raw.get("maximum"), min_length=raw.get("min_length"), max_length=raw.get("max_length"))
+        maximum=raw.get("maximum"), min_length=raw.get("min_length"), max_length=raw.get("max_length"),
+        derive=tuple(derive.items()))
     for key in ("default", "example"):
         value = getattr(param, key)
         if value is not None:
@@ -267,7 +283,14 @@ def parse_question(path: Path, *, base_iri: str) -> Question:
     names = [p.name for p in params]
     if len(set(names)) != len(names):
         raise QuestionDefinitionError(f"{source}: a parameter is declared twice")
+    derived = [v for p in params for v, _ in p.derive]
+    if len(set(derived)) != len(derived) or set(derived) & set(names):
+        raise QuestionDefinitionError(f"{source}: a derived variable is named twice or like a parameter")
     masked = mask(body)
+    for variable in derived:
+        if not re.search(rf"[?$]{variable}\b", masked):
+            raise QuestionDefinitionError(
+                f"{source}: derived variable {variable!r} is declared but the query never uses it")
     for p in params:
         if not p.is_paging and not re.search(rf"[?$]{p.name}\b", masked):
             raise QuestionDefinitionError(
@@ -275,8 +298,15 @@ def parse_question(path: Path, *, base_iri: str) -> Question:
     one_of = header.get("require_one_of") or []
     if not isinstance(one_of, list) or any(n not in names for n in one_of):
         raise QuestionDefinitionError(f"{source}: require_one_of must list declared parameters")
-    examples = {p.name: to_term(p, normalise(p, p.example, base_iri)) for p in params
-                if not p.is_paging}
+    examples: dict[str, ox.NamedNode | ox.Literal] = {}
+    for p in params:
+        if not p.is_paging:
+            example = normalise(p, p.example, base_iri)
+            try:
+                examples.update({p.name: to_term(p, example)}, **derived_terms(p, example))
+            except BadRequest as exc:
+                raise QuestionDefinitionError(f"{source}: parameter {p.name!r}: example "
+                                              f"{p.example!r} is invalid: {exc.detail}") from None
     _check_parses(source, "the query", body, examples)
     if _PAGE_LIMIT.search(body) and not _ORDER_BY.search(mask(body)):
         raise QuestionDefinitionError(f"{source}: a '# klaster:page' cut needs an ORDER BY (a total order)")
@@ -381,6 +411,7 @@ def run_question(store: Store, question: Question, raw_params: Mapping[str, obje
         else:
             continue
         bindings[p.name] = to_term(p, value)
+        bindings.update(derived_terms(p, value))
         shown[p.name] = json_value(value)
     if question.require_one_of and not any(n in bindings for n in question.require_one_of):
         first = question.require_one_of[0]
@@ -391,7 +422,7 @@ def run_question(store: Store, question: Question, raw_params: Mapping[str, obje
     result = store.query(sparql, bindings=bindings)
     if not isinstance(result, ox.QuerySolutions):  # pragma: no cover - the loader checks SELECT
         raise QuestionDefinitionError(f"{question.source}: not a SELECT query")
-    param_names = {p.name for p in question.params}
+    param_names = {p.name for p in question.params} | {v for p in question.params for v, _ in p.derive}
     variables = [v.value for v in result.variables]
     columns = tuple(v for v in variables if v not in param_names)
     page = list(itertools.islice(result, offset, offset + limit + 1))

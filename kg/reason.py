@@ -10,6 +10,12 @@ instances of the classes in :data:`CONTAINMENT_NOT_MATERIALISED` (``kl:Enterpris
 scale that closure was 8 of the 12 million inferred triples and no question reads it. Everything
 that is materialised is an OWL entailment; an enterprise's region is its asserted ``kl:locatedIn``.
 
+The inferred graphs also hold the label index of the ``search`` question: the ``kl:searchKey``
+literals of :mod:`kg.search_index` (word prefixes of labels). They are not an entailment but derived
+data that must follow the labels the same way: ``materialise`` computes them over the whole store
+(streamed to a file and loaded into the work store, like the types), ``infer_delta`` for a
+submission's triples, so they are withdrawn with it.
+
 How it runs (measured, see the README's "Reasoning" section), with memory that follows the number
 of regions, sentra and linkages and the number of inferred triples, never the store's size:
 
@@ -44,6 +50,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
+from kg import search_index
 from kg.namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY, KL, ORG, OWL, RDF, RDFS, graph_iri
 from kg.settings import Settings
 from kg.store import EmbeddedStore, Store
@@ -454,6 +461,12 @@ def materialise(store: Store, settings: Settings) -> ReasoningSummary:
             types.unlink()
             work.store.update(f"DELETE {{ GRAPH <{_NEW}> {{ ?s a ?o }} }} "
                               f"WHERE {{ GRAPH <{_IN}> {{ ?s a ?o }} }}")
+        if sources:  # the label index of the search question (kg.search_index), streamed too
+            keys = folder / "keys.nt"
+            with open(keys, "wb") as handle:
+                search_index.write_index(store, sources, handle)
+            work.load(keys, _NEW)
+            keys.unlink()
         new_count = work.count(_NEW)
         added, removed, n_added, n_removed = _diff(store, inferred, work, folder)
         del work
@@ -502,6 +515,8 @@ def infer_delta(store: Store, settings: Settings, triples: Iterable[ox.Triple], 
     rules = _rules_for(store, settings)
     predicates = rules.predicates
     graphs = [g for g in store.graphs() if g not in exclude]
+    triples = list(triples)
+    keys = search_index.delta(store, graphs, triples)  # the search keys of what it labels
     relevant = [t for t in triples if t.predicate.value in predicates]
     mentioned = sorted({term.value for t in relevant for term in (t.subject, t.object)
                         if isinstance(term, ox.NamedNode)})
@@ -522,6 +537,7 @@ def infer_delta(store: Store, settings: Settings, triples: Iterable[ox.Triple], 
         work.run(rules)
         candidates = [q.triple for q in work.store.quads_for_pattern(None, None, None,
                                                                      ox.NamedNode(_NEW))]
+        candidates += sorted(keys, key=str)
         del work
     checkable = [t for t in candidates  # a blank node of the submission cannot be stored yet
                  if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -65,9 +66,23 @@ def keys(text: str) -> set[str]:
 
 
 def query_key(text: str) -> str | None:
-    """The key a search for ``text`` looks up (its first word, cut), or None when it has none."""
-    first = next(iter(words(text)), "")
-    return first[:MAX_KEY] if len(first) >= MIN_KEY else None
+    """The key a search for ``text`` looks up: its first word of at least :data:`MIN_KEY`
+    characters, cut to :data:`MAX_KEY`; None when it has no such word.
+
+    A later word of the text is preceded by a separator in the text, so a label that contains the
+    whole text has a word starting with it anyway: looking up the first long-enough word loses
+    no label that contains the text and has a word starting with the text's first word."""
+    first = next((w for w in words(text) if len(w) >= MIN_KEY), "")
+    return first[:MAX_KEY] or None
+
+
+def search_key(text: str) -> str:
+    """:func:`query_key` for the ``search`` question (a ``derive`` function, see
+    :mod:`kg.params`): raises :class:`ValueError` when the text has no word to look up."""
+    key = query_key(text)
+    if key is None:
+        raise ValueError(f"needs a word of at least {MIN_KEY} letters or digits")
+    return key
 
 
 def key_triples(labels: Iterable[tuple[ox.NamedNode, str]]) -> set[ox.Triple]:
@@ -98,6 +113,23 @@ def labelled_resources(store: Store,
 def index(store: Store, graphs: list[str] | None = None) -> set[ox.Triple]:
     """Every key of the searchable resources in ``graphs`` (for ``materialise``)."""
     return key_triples(labelled_resources(store, graphs))
+
+
+def write_index(store: Store, graphs: list[str] | None, output: IO[bytes], *,
+                batch: int = 100_000) -> int:
+    """Serialise every key of the searchable resources in ``graphs`` to ``output`` as N-Triples,
+    ``batch`` triples at a time (memory stays bounded at national scale); returns how many were
+    written (a key two labels of one resource share is written twice)."""
+    written, pending = 0, []
+    for resource, text in labelled_resources(store, graphs):
+        pending.extend(ox.Triple(resource, _KEY, ox.Literal(k)) for k in keys(text))
+        if len(pending) >= batch:
+            ox.serialize(pending, output, format=ox.RdfFormat.N_TRIPLES)
+            written, pending = written + len(pending), []
+    if pending:
+        ox.serialize(pending, output, format=ox.RdfFormat.N_TRIPLES)
+        written += len(pending)
+    return written
 
 
 def delta(store: Store, graphs: list[str], triples: Iterable[ox.Triple], *,

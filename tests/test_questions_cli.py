@@ -11,6 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kg import search_index
 from kg.cli import ask as ask_cli
 from kg.errors import BadRequest
 from kg.namespaces import GRAPH_ONTOLOGY, GRAPH_REFERENCE, graph_iri
@@ -32,6 +33,8 @@ def store_dir(tmp_path: Path) -> Path:
     store.load(FIXTURE.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=BASE,
                graph=graph_iri(BASE, GRAPH_REFERENCE))
     rebuild_aggregates(store, BASE)  # as seeding does: the LQ questions read them
+    store.add([ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(f"{BASE}graph/inferred"))
+               for t in search_index.index(store)])  # the label index, as reasoning makes it
     store.load(data_file("ontology", "klaster.ttl"), format=ox.RdfFormat.TURTLE,
                graph=graph_iri(BASE, GRAPH_ONTOLOGY))
     store.close()

@@ -5,8 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
 from kg import search_index as si
+from kg.errors import BadRequest
+from kg.questions import QuestionDefinitionError, load_questions, parse_question, run_question
+from kg.reason import materialise
+from kg.resources import data_file
+from kg.settings import load_settings
 from kg.store import EmbeddedStore
 
 BASE = "https://w3id.org/klaster/id/"
@@ -38,6 +44,7 @@ def test_query_key_is_the_first_word_cut_to_the_longest_key() -> None:
     assert si.query_key("Kampung-Sepatu") == "kampung"
     assert si.query_key("y" * 40) == "y" * si.MAX_KEY
     assert si.query_key("a b") is None and si.query_key("!!") is None
+    assert si.query_key("a batik") == "batik"  # the first word long enough to be a key
     # whatever a search looks up is a key of a label that starts with the text
     for text in ("Kabupaten Sidoarjo", "kab", "Sentra sandal jepit Wairo"):
         assert si.query_key(text) in si.keys(text)
@@ -88,3 +95,70 @@ def test_delta_keys_a_stored_label_when_the_type_arrives() -> None:
     keys = si.delta(store, store.graphs(),
                     [ox.Triple(thing, TYPE, ox.NamedNode("https://w3id.org/klaster/ontology#Technology"))])
     assert {"tu", "tungku", "hemat", "energi"} <= _keys_of(keys, thing.value)
+
+
+def test_write_index_streams_the_same_keys_as_index(tmp_path: Path) -> None:
+    store = EmbeddedStore()
+    store.load(FIXTURE.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=BASE)
+    with open(tmp_path / "keys.nt", "wb") as handle:
+        written = si.write_index(store, None, handle, batch=7)
+    streamed = {q.triple for q in ox.parse(path=str(tmp_path / "keys.nt"), format=ox.RdfFormat.N_TRIPLES)}
+    assert streamed == si.index(store) and written >= len(streamed) > 0
+
+
+def test_materialise_keeps_the_keys_with_the_labels() -> None:
+    """The keys are computed with the inferences; a changed label changes them on the next run."""
+    settings = load_settings({})
+    store = EmbeddedStore()
+    store.load(data_file("ontology", "klaster.ttl"), format=ox.RdfFormat.TURTLE,
+               graph=f"{BASE}graph/ontology")
+    reference = f"{BASE}graph/reference"
+    region = ox.NamedNode(f"{BASE}wilayah/35.15")
+    label = ox.Quad(region, RDFS_LABEL, ox.Literal("Kabupaten Sidoarjo", language="id"),
+                    ox.NamedNode(reference))
+    store.add([ox.Quad(region, TYPE, ox.NamedNode("https://w3id.org/klaster/ontology#Regency"),
+                       ox.NamedNode(reference)), label])
+    materialise(store, settings)
+    inferred = [f"{BASE}graph/inferred"]
+
+    def stored_keys() -> set[str]:
+        return {row["k"].value for row in store.query(
+            f"SELECT ?k WHERE {{ <{region.value}> <{si.SEARCH_KEY}> ?k }}", default_graphs=inferred)}
+
+    assert stored_keys() == si.keys("Kabupaten Sidoarjo")
+    store.update(f"DELETE DATA {{ GRAPH <{reference}> {{ {label.subject} {label.predicate} {label.object} }} }} ;"
+                 f"INSERT DATA {{ GRAPH <{reference}> {{ {label.subject} {label.predicate} \"Kab. Sidoarjo\" }} }}")
+    summary = materialise(store, settings)
+    assert stored_keys() == si.keys("Kab. Sidoarjo") and summary.removed >= 1
+
+
+SEARCH = load_questions(base_iri=BASE)["search"]
+
+
+def test_search_binds_the_key_of_its_text_as_a_hidden_value() -> None:
+    store = EmbeddedStore()
+    store.load(FIXTURE.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=BASE)
+    store.add(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(f"{BASE}graph/inferred"))
+              for t in si.index(store))
+    table = run_question(store, SEARCH, {"q": "  Sepatu kota"}, base_iri=BASE)
+    assert table.bindings["key"] == '"sepatu"' and "key" not in table.columns
+    assert table.rows and all("sepatu kota" in str(r[1]).lower() for r in table.rows)
+    # a label word must START with the text's first word: "edoro" is inside "Wedoro" only
+    assert run_question(store, SEARCH, {"q": "edoro"}, base_iri=BASE).rows == ()
+    assert run_question(store, SEARCH, {"q": "wedoro"}, base_iri=BASE).rows
+    with pytest.raises(BadRequest) as refused:  # no word of 2 letters: a 400 naming q
+        run_question(store, SEARCH, {"q": "a-b"}, base_iri=BASE)
+    assert "'q'" in refused.value.detail
+
+
+@pytest.mark.parametrize("derive, problem", [
+    ("{key: no_such_function}", "derive must map"),
+    ("{q: search_key}", "named twice or like a parameter"),
+    ("{unused: search_key}", "never uses it"),
+])
+def test_loader_checks_derived_values(tmp_path: Path, derive: str, problem: str) -> None:
+    text = SEARCH.source and (Path(data_file("queries", "search.rq")).read_text(encoding="utf-8"))
+    bad = tmp_path / "search.rq"
+    bad.write_text(text.replace("derive: {key: search_key}", f"derive: {derive}"), encoding="utf-8")
+    with pytest.raises(QuestionDefinitionError, match=problem):
+        parse_question(bad, base_iri=BASE)

@@ -218,6 +218,28 @@ def test_withdraw_removes_data_and_keeps_the_record(store: Store) -> None:
     assert [r.status for r in subs.list_submissions(store, base_iri=BASE)] == ["withdrawn", "withdrawn"]
 
 
+def test_search_finds_a_submitted_sentra_until_it_is_withdrawn(store: Store) -> None:
+    """The label index keys of a submission live in its inferred graph: search finds the sentra
+    (and the village it labels anew) while it is active, and not once it is withdrawn."""
+    from kg.questions import load_questions, run_question
+
+    search = load_questions(base_iri=BASE)["search"]
+
+    def found(text: str) -> list[object]:
+        table = run_question(store, search, {"q": text}, base_iri=BASE)
+        return [row[0] for row in table.rows]
+
+    sentra = f"{BASE}sentra/alas-kaki-wedoro"
+    assert found("alas kaki wedoro") == []
+    record = subs.submit(store, SETTINGS, sentra_turtle(), principal=A, filename="a.ttl",
+                         media_type="text/turtle").record
+    assert found("alas kaki wedoro") == [sentra] and found("Wedoro")[:1] == [f"{BASE}wilayah/35.15.18.2013"]
+    assert sentra in found("KAKI wedoro")
+    subs.withdraw(store, SETTINGS, record.id, principal=A)
+    assert found("alas kaki wedoro") == [] and sentra not in found("Wedoro")
+    assert found("Wedoro") == [f"{BASE}wilayah/35.15.18.2013"]  # the reference keys stay
+
+
 @pytest.mark.parametrize("bad", ["", "../etc", "20260101-000000-ABCDEF", "x" * 300])
 def test_unknown_or_malformed_ids_are_not_found(store: Store, bad: str) -> None:
     from kg.errors import NotFound
