@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the checkout's kg, installed or not
+
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

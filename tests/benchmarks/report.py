@@ -149,7 +149,9 @@ def markdown(state: dict, machine: str) -> str:
                  f"same real regions) because it cannot hold the national one in memory; pyoxigraph on that "
                  f"subset is shown beside it for a like-for-like ratio" if subset else "")
               + ". Ratios: rdflib ÷ Klaster; Klaster ÷ server. `timeout` = stopped after the per-query "
-              "timeout; `not run` = the engine was absent or the phase was not run.", "",
+              "timeout; `not run` = the engine was absent or the phase was not run."
+              + "".join(f" **{engine}: carried over from an earlier run** ({why})."
+                        for engine, why in sorted(state.get("carried_over", {}).items())), "",
               "| question | Klaster p50 | Klaster p95 | min / median / max | n | pyoxigraph | Oxigraph server | "
               "Virtuoso | rdflib (subset) | pyoxigraph (subset) | vs rdflib | vs Oxigraph | vs Virtuoso | target |",
               "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
