@@ -138,18 +138,25 @@ def delta(store: Store, graphs: list[str], triples: Iterable[ox.Triple], *,
     ``graphs`` of ``store`` (for ``infer_delta``). Keys the store already holds are included: the
     caller leaves out what is stored."""
     triples = [t for t in triples if isinstance(t.subject, ox.NamedNode)]
-    touched = sorted({t.subject.value for t in triples
-                      if t.predicate.value in LABELS or t.predicate.value == RDF + "type"})
     searchable = {t.subject.value for t in triples
                   if t.predicate.value == RDF + "type" and t.object.value in SEARCHABLE}
     labels = {(t.subject.value, t.object.value) for t in triples
               if t.predicate.value in LABELS and isinstance(t.object, ox.Literal)}
-    for start in range(0, len(touched) if graphs else 0, batch):
-        subjects = f"VALUES ?r {{ {_values(touched[start:start + batch])} }}"
+    # Only a resource the triples label or make searchable can gain keys (an observation that is
+    # merely typed cannot). The store is asked with the subjects as the only VALUES: a VALUES of
+    # classes or predicates beside them makes pyoxigraph scan every type or label (2,000
+    # subjects: 9 s and 90 s on the national store, against 0.07 s and 0.08 s this way).
+    labelled = sorted({r for r, _ in labels} - searchable)
+    typed = sorted(searchable)
+    paths = "|".join(f"<{p}>" for p in LABELS)
+    for start in range(0, len(labelled) if graphs else 0, batch):
+        subjects = f"VALUES ?r {{ {_values(labelled[start:start + batch])} }}"
         searchable.update(row["r"].value for row in store.query(
-            f"SELECT DISTINCT ?r WHERE {{ {subjects} VALUES ?c {{ {_values(SEARCHABLE)} }} ?r a ?c }}",
-            default_graphs=graphs))
+            f"SELECT DISTINCT ?r ?c WHERE {{ {subjects} ?r a ?c }}", default_graphs=graphs)
+            if row["c"].value in SEARCHABLE)
+    for start in range(0, len(typed) if graphs else 0, batch):
+        subjects = f"VALUES ?r {{ {_values(typed[start:start + batch])} }}"
         labels.update((row["r"].value, row["l"].value) for row in store.query(
-            f"SELECT DISTINCT ?r ?l WHERE {{ {subjects} VALUES ?p {{ {_values(LABELS)} }} ?r ?p ?l "
-            f"FILTER(isLITERAL(?l)) }}", default_graphs=graphs))
+            f"SELECT DISTINCT ?r ?l WHERE {{ {subjects} ?r {paths} ?l FILTER(isLITERAL(?l)) }}",
+            default_graphs=graphs))
     return key_triples((ox.NamedNode(r), text) for r, text in labels if r in searchable)

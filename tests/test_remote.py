@@ -95,7 +95,9 @@ def remote(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 VIRTUOSO_GAP = "known Virtuoso 7.2 gap (SQ156 / integer division / SAMPLE) — see issue 7"
 
 #: The canned questions whose answers on Virtuoso 7.2 equal the embedded store's today.
-VIRTUOSO_WORKING = {"corridor", "interventions", "search", "sentra-in-region"}
+VIRTUOSO_WORKING = {"corridor", "financing-partners", "interventions", "linkages", "oversupply-risk",
+                    "search", "sentra-in-region", "skill-partners", "specialisation",
+                    "supply-partners", "technology-partners", "unreached-specialised"}
 
 #: Every canned question, by file name (the parametrisation below; read when the tests are collected).
 QUESTION_NAMES = sorted(p.stem for p in (Path(__file__).parent.parent / "queries").glob("*.rq"))
@@ -130,8 +132,21 @@ def _table(store, question, params) -> list[tuple]:
                   key=repr)
 
 
+#: Golden cases not replayed on the servers: corridor over karisma-pawirogo ran > 10 min on Virtuoso
+#: 7.2 (its plan for the 7-kind join is unstable, see the issue 7 notes) — to be made fast first.
+GOLDEN_CASES_LEFT_OUT = {"corridor--karisma-pawirogo"}
+
+
 def _cases(question) -> list[dict[str, object]]:
+    """The example call and parameters, then the parameters of the question's golden cases
+    (tests/golden/*.json: the filters and years the examples leave out)."""
     calls = [question.example_call(), {**question.example_params()}]
+    for path in sorted((Path(__file__).parent / "golden").glob(question.name + "*.json")):
+        if path.stem in GOLDEN_CASES_LEFT_OUT:
+            continue
+        recorded = json.loads(path.read_text(encoding="utf-8"))
+        if recorded.get("query") == question.name:
+            calls.append({**recorded["params"]})
     for call in calls:
         call["limit"] = 1000
         call.pop("offset", None)
@@ -297,8 +312,9 @@ def test_sparql_endpoint_on_a_remote_store(remote_client, remote: Remote) -> Non
 
 def test_partner_question_through_run_question(remote: Remote, seeded_store: Path,
                                                request: pytest.FixtureRequest) -> None:
-    """Wedoro's technology partners equal the embedded store's (Virtuoso 7.2: SQ156 today)."""
-    _known_gap(remote, request)
+    """Wedoro's technology partners equal the embedded store's."""
+    if "technology-partners" not in VIRTUOSO_WORKING:
+        _known_gap(remote, request)
     questions = load_questions(base_iri=BASE)
     embedded = EmbeddedStore(seeded_store, read_only=True)
     store = _open(remote)
@@ -312,7 +328,8 @@ def test_partner_question_through_run_question(remote: Remote, seeded_store: Pat
 
 def test_question_api_on_a_remote_store(remote_client, remote: Remote,
                                         request: pytest.FixtureRequest) -> None:
-    _known_gap(remote, request)
+    if "technology-partners" not in VIRTUOSO_WORKING:
+        _known_gap(remote, request)
     response = remote_client.get("/api/technology-partners",
                                  query_string={"sentra": "id:sentra/wedoro"})
     assert response.status_code == 200, response.text
