@@ -151,8 +151,10 @@ def _links_for(store: Store, pairs: list[tuple[str, str]]) -> dict[tuple[str, st
     links: dict[tuple[str, str], list[str]] = {pair: [] for pair in pairs}
     for batch in _batches(sorted(pairs), 200):
         rows = " ".join(f"(<{k}> <{i}>)" for k, i in batch)
+        # kl:within first: pyoxigraph joins in the written order here, and starting from the
+        # industry code took 174 s for 200 national pairs against 5.5 s this way
         query = (f"{_PREFIXES}SELECT ?k ?i ?s WHERE {{ VALUES (?k ?i) {{ {rows} }} "
-                 f"?s kl:industryCode ?i ; kl:within ?k ; a kl:Sentra }}")
+                 f"?s kl:within ?k . ?s kl:industryCode ?i . ?s a kl:Sentra }}")
         for r in store.query(query):
             links[(r["k"].value, r["i"].value)].append(r["s"].value)
     return {pair: sorted(found) for pair, found in links.items()}
