@@ -62,6 +62,15 @@ def _peak(entry: dict) -> float | None:
     return entry.get("tree_peak_rss_mb", entry.get("peak_rss_mb"))
 
 
+def _carried(state: dict) -> str:
+    """The note for engine columns (and their load rows) carried over from an earlier run."""
+    by_reason: dict[str, list[str]] = {}
+    for engine, why in sorted(state.get("carried_over", {}).items()):
+        by_reason.setdefault(why, []).append(engine)
+    return "".join(f" **Carried over from an earlier run: {', '.join(engines)}** (and the load rows of "
+                   f"the servers): {why}." for why, engines in by_reason.items())
+
+
 def _ms(value: float | None) -> str:
     if value is None:
         return "—"
@@ -150,8 +159,7 @@ def markdown(state: dict, machine: str) -> str:
                  f"subset is shown beside it for a like-for-like ratio" if subset else "")
               + ". Ratios: rdflib ÷ Klaster; Klaster ÷ server. `timeout` = stopped after the per-query "
               "timeout; `not run` = the engine was absent or the phase was not run."
-              + "".join(f" **{engine}: carried over from an earlier run** ({why})."
-                        for engine, why in sorted(state.get("carried_over", {}).items())), "",
+              + _carried(state), "",
               "| question | Klaster p50 | Klaster p95 | min / median / max | n | pyoxigraph | Oxigraph server | "
               "Virtuoso | rdflib (subset) | pyoxigraph (subset) | vs rdflib | vs Oxigraph | vs Virtuoso | target |",
               "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
