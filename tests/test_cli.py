@@ -46,6 +46,15 @@ def test_init_is_idempotent(seeded_store: Path, tmp_path: Path) -> None:
     again.close()
 
 
+def test_init_leaves_data_not_write_ahead_logs(seeded_store: Path) -> None:
+    # init writes the inferences in transactions; RocksDB's logs of them (1.5 GB on the bundled
+    # data) must be gone once the store is closed, leaving the data itself
+    logs = sum(f.stat().st_size for f in seeded_store.glob("*.log"))
+    data = sum(f.stat().st_size for f in seeded_store.glob("*.sst"))
+    assert data > 100 * 2**20
+    assert logs < 64 * 2**20, f"{logs / 2**20:.0f} MB of write-ahead logs left after init"
+
+
 def test_init_without_sample(tmp_path: Path) -> None:
     assert main(["init", "--no-sample", "--store", str(tmp_path / "s")]) == 0
     store = EmbeddedStore(tmp_path / "s")

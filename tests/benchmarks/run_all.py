@@ -23,12 +23,10 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import platform
 import random
 import re
 import shutil
-import statistics
 import sys
 import threading
 import time
@@ -42,7 +40,7 @@ ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))
 
 import engines  # noqa: E402
-from measure import Latencies, RssWatch, percentile, run_timed, say, write_json  # noqa: E402
+from measure import RssWatch, percentile, run_timed, say, write_json  # noqa: E402
 from workload import direct_query, sample_parameters  # noqa: E402
 
 KLASTER = [sys.executable, "-m", "kg.cli"]
@@ -193,8 +191,10 @@ class Bench:
         params = self.params()
         names = sorted(params)
         results = self.state.setdefault("questions", {})
-        record = lambda engine, lat: results.setdefault(engine, {}).update(  # noqa: E731
-            {n: l.summary() for n, l in lat.items()})
+
+        def record(engine: str, lat: dict) -> None:
+            results.setdefault(engine, {}).update({n: l.summary() for n, l in lat.items()})
+            self.state.get("carried_over", {}).pop(engine, None)  # measured in this run now
         wanted = set(a.engines.split(",")) if a.engines else set(ENGINES)
 
         if "klaster_http" in wanted:
@@ -312,6 +312,7 @@ class Bench:
             lat, _, _ = engines.run_inprocess("pyoxigraph", str(memory_dir), direct, budget_s=a.budget,
                                               min_runs=a.min_runs, timeout_s=a.timeout)
             results["pyoxigraph_subset"] = {n: l.summary() for n, l in lat.items()}
+            self.state.get("carried_over", {}).pop("pyoxigraph_subset", None)
             self.save()
         if "rdflib" in wanted:
             say(f"rdflib on the subset ({triples:,} triples): parsing, then the direct queries")
@@ -319,6 +320,7 @@ class Bench:
                 "rdflib", f"{base},{synth}", direct, budget_s=a.budget, min_runs=a.min_runs,
                 timeout_s=a.rdflib_timeout, load_timeout_s=3 * 3600)
             results["rdflib"] = {n: l.summary() for n, l in lat.items()}
+            self.state.get("carried_over", {}).pop("rdflib", None)
             info.update(rdflib_load_seconds=load_s, rdflib_peak_rss_mb=peak)
             self.save()
 
