@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -48,3 +50,32 @@ def test_corpus_file(store, path):
     for finding in report.findings:
         assert finding.message["id"] and finding.message["en"]
         assert "{?" not in finding.message["id"] + finding.message["en"]
+
+
+def test_a_large_data_graph_is_checked_on_disk_with_the_same_findings(store, monkeypatch, tmp_path):
+    # above kg.validate.ON_DISK_ABOVE triples the checks run in a temporary store on disk (memory
+    # bounded at 100,000 rows); the findings must be the ones the in-memory store gives, and the
+    # temporary store must be gone afterwards
+    import kg.validate as validate
+
+    def findings(report):
+        return sorted((f.severity, f.row, f.column, f.constraint, f.value) for f in report.findings)
+
+    cases = [p for p in CASES if p.suffix == ".csv" and "error" not in json.loads(
+        (CORPUS / (p.name + ".expected.json")).read_text(encoding="utf-8"))]
+    submissions = [read_submission(p.read_bytes(), filename=p.name, base_iri=BASE) for p in cases]
+    in_memory = [findings(validate_submission(store, s, base_iri=BASE)) for s in submissions]
+    assert any(in_memory), "the corpus has CSV files with findings"
+    monkeypatch.setattr(validate, "ON_DISK_ABOVE", 0)
+    made = []
+    real = tempfile.TemporaryDirectory
+
+    def recorded(**kwargs):  # the real temporary directory, under tmp_path, remembered
+        folder = real(dir=tmp_path, **kwargs)
+        made.append(Path(folder.name))
+        return folder
+    monkeypatch.setattr(validate.tempfile, "TemporaryDirectory", recorded)
+    on_disk = [findings(validate_submission(store, s, base_iri=BASE)) for s in submissions]
+    assert on_disk == in_memory
+    assert len(made) == len(submissions)
+    assert not any(folder.exists() for folder in made)
