@@ -30,6 +30,15 @@ limit used when it is run by hand); :func:`run_question` replaces ``n`` with ``o
 The sub-select and the outer query must order by the same total order (end with the IRI), so that
 the page cut inside gives the same rows as a cut outside.
 
+A line can state, as a pattern the store can start from, a condition the query already checks
+for a parameter: end it with ``# klaster:if-given p``. :func:`run_question` keeps the line when
+``p`` has a value and drops it when not (an unbound ``?p`` in a pattern would make the store
+enumerate every match). For example ``interventions`` filters the reached sentra with ``EXISTS {
+?reached_sentra kl:within ?region }`` and also starts from ``?reached_sentra kl:within ?region .  #
+klaster:if-given region``: with a kabupaten that is one lookup instead of a scan of every
+intervention. The answer must be the same with and without the line; the loader checks that the
+name is a declared parameter and that the query parses without the lines.
+
 A parameter can bind a value derived from it, for a lookup the query cannot compute cheaply itself
 (e.g. ``search`` looks up the label-index key of its text: a key computed in SPARQL from ``?q``
 would make the store scan every key). ``derive: {key: search_key}`` on parameter ``q`` binds
@@ -45,7 +54,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -72,6 +81,8 @@ _QUESTION_NAME = re.compile(r"[a-z][a-z0-9-]*")
 _ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.I)
 #: ``LIMIT n  # klaster:page``: the page cut a ranking sub-select makes (see the module text).
 _PAGE_LIMIT = re.compile(r"\bLIMIT\s+\d+(?=[ \t]*#[ \t]*klaster:page\b)", re.I)
+#: ``... # klaster:if-given p``: a line kept only when parameter ``p`` has a value (module text).
+_IF_GIVEN = re.compile(r"^[^\n]*#[ \t]*klaster:if-given[ \t]+(?P<name>[a-z][a-z0-9_]*)[ \t]*$", re.M)
 _INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
                                     "positiveInteger", "negativeInteger", "nonPositiveInteger",
                                     "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
@@ -113,9 +124,19 @@ class Question:
         """True when a sub-select stops at the end of the page (``LIMIT n  # klaster:page``)."""
         return bool(_PAGE_LIMIT.search(self.sparql))
 
-    def sparql_for_page(self, rows: int) -> str:
-        """The query with every ``LIMIT n  # klaster:page`` cut set to ``rows``."""
-        return _PAGE_LIMIT.sub(f"LIMIT {int(rows)}", self.sparql)
+    def sparql_for_page(self, rows: int, given: Collection[str] | None = None) -> str:
+        """The query with every ``LIMIT n  # klaster:page`` cut set to ``rows``; with ``given``
+        (the names of the parameters that have a value), without the ``# klaster:if-given p``
+        lines of the parameters that have none."""
+        sparql = _PAGE_LIMIT.sub(f"LIMIT {int(rows)}", self.sparql)
+        if given is None:
+            return sparql
+        return _IF_GIVEN.sub(lambda m: m.group(0) if m.group("name") in given else "", sparql)
+
+    @property
+    def if_given(self) -> frozenset[str]:
+        """The parameters named by ``# klaster:if-given`` lines."""
+        return frozenset(m.group("name") for m in _IF_GIVEN.finditer(self.sparql))
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -308,6 +329,13 @@ def parse_question(path: Path, *, base_iri: str) -> Question:
                 raise QuestionDefinitionError(f"{source}: parameter {p.name!r}: example "
                                               f"{p.example!r} is invalid: {exc.detail}") from None
     _check_parses(source, "the query", body, examples)
+    for match in _IF_GIVEN.finditer(body):
+        if match.group("name") not in names or match.group("name") in PAGING_PARAMS:
+            raise QuestionDefinitionError(f"{source}: '# klaster:if-given {match.group('name')}' "
+                                          "names no declared parameter")
+    if _IF_GIVEN.search(body):
+        _check_parses(source, "the query without its '# klaster:if-given' lines",
+                      _IF_GIVEN.sub("", body), examples)
     if _PAGE_LIMIT.search(body) and not _ORDER_BY.search(mask(body)):
         raise QuestionDefinitionError(f"{source}: a '# klaster:page' cut needs an ORDER BY (a total order)")
     return Question(
@@ -418,7 +446,7 @@ def run_question(store: Store, question: Question, raw_params: Mapping[str, obje
         raise BadRequest(f"give one of the parameters {' or '.join(question.require_one_of)}",
                          parameter=first)
     shown.update(limit=limit, offset=offset)
-    sparql = question.sparql_for_page(offset + limit + 1)
+    sparql = question.sparql_for_page(offset + limit + 1, given=bindings.keys())
     result = store.query(sparql, bindings=bindings)
     if not isinstance(result, ox.QuerySolutions):  # pragma: no cover - the loader checks SELECT
         raise QuestionDefinitionError(f"{question.source}: not a SELECT query")

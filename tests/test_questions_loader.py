@@ -71,6 +71,12 @@ BROKEN = {
                          + GOOD_QUERY, "values_query is not valid SPARQL"),
     "one_of unknown": (GOOD_HEADER + "#+ require_one_of: [sentra, region]\n" + GOOD_QUERY,
                        "require_one_of must list declared parameters"),
+    "if-given unknown": (GOOD_HEADER + GOOD_QUERY.replace(
+        "{ ?sentra kl:produces ?p }", "{\n  ?sentra kl:produces ?p .  # klaster:if-given product\n}"),
+        "'# klaster:if-given product' names no declared parameter"),
+    "if-given breaks the query": (GOOD_HEADER + GOOD_QUERY.replace(
+        "{ ?sentra kl:produces ?p }", "{ ?sentra kl:produces ?p  # klaster:if-given sentra\n}"),
+        "the query without its '# klaster:if-given' lines"),
 }
 
 
@@ -205,3 +211,38 @@ def test_a_page_cut_needs_an_order(tmp_path: Path) -> None:
     text = GOOD_HEADER + PAGED_QUERY.replace("\nORDER BY ?p\n", "\n")
     with pytest.raises(QuestionDefinitionError, match="klaster:page"):
         parse_question(write(tmp_path, text.replace("ORDER BY ?p LIMIT", "LIMIT"), "paged.rq"), base_iri=BASE)
+
+
+IF_GIVEN_QUERY = """PREFIX kl: <https://w3id.org/klaster/ontology#>
+SELECT ?sentra ?product ?maker WHERE {
+  ?maker kl:produces ?product .  # klaster:if-given product
+  ?maker kl:produces ?any .
+  FILTER(!COALESCE(?product = ?product, false) || EXISTS { ?maker kl:produces ?product })
+  FILTER(!COALESCE(?sentra = ?sentra, false) || sameTerm(?maker, ?sentra))
+}
+ORDER BY ?maker
+"""
+
+
+def test_an_if_given_line_is_kept_only_when_its_parameter_has_a_value(tmp_path: Path) -> None:
+    from kg.questions import run_question
+    from kg.store import EmbeddedStore
+
+    header = GOOD_HEADER.replace("required: true, ", "") + (
+        "#+   - {name: product, type: iri, example: \"id:produk/kain\", description: a product}\n")
+    question = parse_question(write(tmp_path, header + IF_GIVEN_QUERY, "given.rq"), base_iri=BASE)
+    assert question.if_given == {"product"}
+    line = "?maker kl:produces ?product .  # klaster:if-given product"
+    assert line in question.sparql_for_page(10)  # the file as written, for running by hand
+    assert line not in question.sparql_for_page(10, given={"sentra"})
+    assert line in question.sparql_for_page(10, given={"product"})
+    store = EmbeddedStore()
+    kl = "https://w3id.org/klaster/ontology#"
+    store.update("INSERT DATA { " + " ".join(
+        f"<{BASE}sentra/s{i}> <{kl}produces> <{BASE}produk/p{i % 3}> ." for i in range(9)) + " }")
+    everyone = run_question(store, question, {}, base_iri=BASE)
+    assert line not in everyone.sparql  # the text shown is the text run
+    assert {row[-1] for row in everyone.rows} == {f"{BASE}sentra/s{i}" for i in range(9)}
+    makers = run_question(store, question, {"product": f"{BASE}produk/p1"}, base_iri=BASE)
+    assert line in makers.sparql
+    assert [row[-1] for row in makers.rows] == [f"{BASE}sentra/s{i}" for i in (1, 4, 7)]
