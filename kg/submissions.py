@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from kg import aggregates
+from kg import aggregates, sharing
 from kg.auth import Principal, check_name
 from kg.errors import BadRequest, Conflict, Forbidden, NotFound, StoreError
 from kg.namespaces import DCTERMS, KL, PROV, RDF, RDFS, VOID, XSD, graph_iri
@@ -378,6 +378,9 @@ def submit(store: Store, settings: Settings, data: bytes, *, principal: Principa
         sentra = aggregates.sentra_in(submission.triples) | (
             aggregates.sentra_of_graph(store, old.graph) if old else set())
         counted = aggregates.touched(store, sentra)
+        linking = sharing.sentra_in(submission.triples) | (
+            sharing.sentra_of_graph(store, old.graph) if old else set())
+        linked = sharing.items_of(store, linking)
         try:
             _store_submission(store, base, submission_id, submission, report, principal.name,
                               when, old, inferred)
@@ -385,6 +388,7 @@ def submit(store: Store, settings: Settings, data: bytes, *, principal: Principa
             _confirm_after_lost_connection(store, base, submission_id, exc)
         record = get_submission(store, submission_id, base_iri=base)
         aggregates.keep_current(store, base, sentra, counted)
+        sharing.keep_current(store, base, linking, linked)
     return SubmissionOutcome(True, report, record, len(inferred))
 
 
@@ -419,7 +423,10 @@ def withdraw(store: Store, settings: Settings, submission_id: str, *, principal:
         when = (now or (lambda: datetime.now(timezone.utc)))()
         sentra = aggregates.sentra_of_graph(store, record.graph)
         counted = aggregates.touched(store, sentra)
+        linking = sharing.sentra_of_graph(store, record.graph)
+        linked = sharing.items_of(store, linking)
         _run_update(store, _retire(base, record, "withdrawn", when, silent=True))
         aggregates.keep_current(store, base, sentra, counted)
+        sharing.keep_current(store, base, linking, linked)
         record = get_submission(store, submission_id, base_iri=base)
     return record

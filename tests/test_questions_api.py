@@ -15,6 +15,7 @@ from openapi_spec_validator import validate as validate_openapi
 
 from kg.settings import Settings
 from kg.aggregates import rebuild as rebuild_aggregates
+from kg.sharing import rebuild as rebuild_sharing
 from kg import search_index
 from kg.store import EmbeddedStore
 
@@ -29,6 +30,7 @@ def store() -> EmbeddedStore:
     store = EmbeddedStore()
     store.load(FIXTURE.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=BASE)
     rebuild_aggregates(store, BASE)  # as seeding does: the LQ questions read them
+    rebuild_sharing(store, BASE)  # and the shared-item counts the partner questions read
     store.add([ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(f"{BASE}graph/inferred"))
                for t in search_index.index(store)])  # the label index, as reasoning makes it
     return store
@@ -228,6 +230,7 @@ def test_questions_through_worker_processes(tmp_path: Path) -> None:
     disk = EmbeddedStore(tmp_path / "disk")
     disk.load(FIXTURE.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=BASE)
     rebuild_aggregates(disk, BASE)
+    rebuild_sharing(disk, BASE)
     settings = Settings(store=str(tmp_path / "disk"), query_workers=1, threads=2, query_timeout=20.0)
     app = create_app(settings, store=disk)
     try:

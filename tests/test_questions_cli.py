@@ -18,6 +18,7 @@ from kg.namespaces import GRAPH_ONTOLOGY, GRAPH_REFERENCE, graph_iri
 from kg.resources import data_file
 from kg.settings import Settings
 from kg.aggregates import rebuild as rebuild_aggregates
+from kg.sharing import rebuild as rebuild_sharing
 from kg.store import EmbeddedStore
 
 BASE = "https://w3id.org/klaster/id/"
@@ -33,6 +34,7 @@ def store_dir(tmp_path: Path) -> Path:
     store.load(FIXTURE.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=BASE,
                graph=graph_iri(BASE, GRAPH_REFERENCE))
     rebuild_aggregates(store, BASE)  # as seeding does: the LQ questions read them
+    rebuild_sharing(store, BASE)  # and the shared-item counts the partner questions read
     store.add([ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(f"{BASE}graph/inferred"))
                for t in search_index.index(store)])  # the label index, as reasoning makes it
     store.load(data_file("ontology", "klaster.ttl"), format=ox.RdfFormat.TURTLE,

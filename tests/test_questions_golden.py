@@ -18,6 +18,7 @@ import pytest
 from kg.questions import load_questions, run_question
 from kg import search_index
 from kg.aggregates import rebuild as rebuild_aggregates
+from kg.sharing import rebuild as rebuild_sharing
 from kg.store import EmbeddedStore
 
 BASE = "https://w3id.org/klaster/id/"
@@ -60,6 +61,7 @@ def store() -> EmbeddedStore:
     store = EmbeddedStore()
     store.load(FIXTURE.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=BASE)
     rebuild_aggregates(store, BASE)  # as seeding does: the LQ questions read them
+    rebuild_sharing(store, BASE)  # and the shared-item counts the partner questions read
     store.add(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(f"{BASE}graph/inferred"))
               for t in search_index.index(store))  # the label index, as reasoning makes it
     return store

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.questions import load_questions, run_question
+from kg.sharing import rebuild as rebuild_sharing
 from kg.store import EmbeddedStore
 
 BASE = "https://w3id.org/klaster/id/"
@@ -35,6 +36,7 @@ CASES = [(name, sentra) for name in ORDER
 def store() -> EmbeddedStore:
     store = EmbeddedStore()
     store.load(FIXTURE.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=BASE)
+    rebuild_sharing(store, BASE)  # as seeding does: the partner questions read the counts
     return store
 
 

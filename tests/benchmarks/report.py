@@ -67,8 +67,10 @@ def _carried(state: dict) -> str:
     by_reason: dict[str, list[str]] = {}
     for engine, why in sorted(state.get("carried_over", {}).items()):
         by_reason.setdefault(why, []).append(engine)
-    return "".join(f" **Carried over from an earlier run: {', '.join(engines)}** (and the load rows of "
-                   f"the servers): {why}." for why, engines in by_reason.items())
+    servers = {"oxigraph_server", "virtuoso"}
+    return "".join(f" **Carried over from an earlier run: {', '.join(engines)}**"
+                   + (" (and the load rows of the servers)" if servers & set(engines) else "")
+                   + f": {why}." for why, engines in by_reason.items())
 
 
 def _ms(value: float | None) -> str:

@@ -1,0 +1,215 @@
+"""How many sentra share each item, stored for the partner questions and kept current on ingest.
+
+``technology-partners``, ``skill-partners``, ``financing-partners`` and ``supply-partners`` score a
+partner P of sentra X as the sum over the items t they share of 1/users(t), where users(t) is the
+number of distinct sentra (``kl:Sentra``) linked to t. Counting users(t) on every call costs
+50-500 ms at national scale (the KUR scheme alone has 68k sentra and 766k enterprise users), so the
+counts are computed once and stored on the item, as ``xsd:integer`` triples in their own graph
+``{base}graph/sharing``, one datatype property per kind of sharing (:data:`KINDS`):
+
+* ``kl:technologySentraCount``: the sentra with ``kl:usesTechnology`` t;
+* ``kl:skillSentraCount``: the sentra with ``kl:needsSkill`` t;
+* ``kl:financingSentraCount``: the sentra with ``kl:financedBy`` or ``kl:usesFinancingScheme`` t
+  (a sentra linked both ways counts once);
+* ``kl:producingSentraCount``: the sentra with ``kl:produces`` t;
+* ``kl:inputSentraCount``: the sentra with ``kl:needsInput`` t.
+
+Counts read every graph (the union, inferences included); only IRIs get a count, and only non-zero
+counts are stored. Everything goes through the :class:`kg.store.Store` interface, so remote stores
+keep them too. :func:`rebuild` recomputes the graph (``klaster init``, ``klaster load``, through
+:func:`kg.derive.recompute`); :func:`items_of` before a write and :func:`keep_current` after it
+recount exactly the items a set of sentra was or is linked to (a submission ingested, replaced or
+withdrawn). Raw writes through the graph store or SPARQL update do not recompute them.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from kg.namespaces import KL, RDF, XSD, graph_iri
+from kg.store import Store
+
+log = logging.getLogger(__name__)
+
+GRAPH_SHARING = "sharing"
+_PREFIXES = f"PREFIX kl: <{KL}>\nPREFIX rdf: <{RDF}>\n"
+_BATCH = 500
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of sharing: the stored count property and the link(s) from a sentra to an item."""
+    name: str
+    count_property: str
+    links: tuple[str, ...]
+
+    def pattern(self, subject: str, item: str) -> str:
+        """The links as a graph pattern (a UNION, not a property path: Virtuoso rejects some paths
+        that start at a variable)."""
+        return " UNION ".join(f"{{ {subject} <{link}> {item} }}" for link in self.links)
+
+
+KINDS = {kind.name: kind for kind in (
+    Kind("technology", KL + "technologySentraCount", (KL + "usesTechnology",)),
+    Kind("skill", KL + "skillSentraCount", (KL + "needsSkill",)),
+    Kind("financing", KL + "financingSentraCount", (KL + "financedBy", KL + "usesFinancingScheme")),
+    Kind("product", KL + "producingSentraCount", (KL + "produces",)),
+    Kind("input", KL + "inputSentraCount", (KL + "needsInput",)),
+)}
+
+#: (kind name, item IRI)
+Item = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class SharingSummary:
+    counts: int
+    seconds: float
+
+
+def sharing_graph(base_iri: str) -> str:
+    return graph_iri(base_iri, GRAPH_SHARING)
+
+
+def _batches(items: list, size: int = _BATCH) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _values(iris: Iterable[str]) -> str:
+    return " ".join(f"<{iri}>" for iri in iris)
+
+
+def _count_query(kind: Kind, items: list[str] | None) -> str:
+    """Distinct sentra per item of ``kind`` (every item, or those in ``items``). The links and the
+    sentra are joined as two sub-selects (a hash join): one type lookup per link cost seconds for
+    the KUR scheme's 834k links at national scale."""
+    values = "" if items is None else f"VALUES ?item {{ {_values(items)} }} "
+    return (f"{_PREFIXES}SELECT ?item (COUNT(DISTINCT ?s) AS ?n) WHERE {{ "
+            f"{{ SELECT ?s ?item WHERE {{ {values}{kind.pattern('?s', '?item')} FILTER(isIRI(?item)) }} }} "
+            f"{{ SELECT ?s WHERE {{ ?s a kl:Sentra }} }} }} GROUP BY ?item")
+
+
+def count(store: Store, kind: Kind, items: list[str] | None = None) -> dict[str, int]:
+    """item → number of distinct sentra linked to it by ``kind`` (items with none are absent)."""
+    found: dict[str, int] = {}
+    for batch in [None] if items is None else _batches(sorted(items)):
+        for row in store.query(_count_query(kind, batch)):
+            n = int(row["n"].value)
+            if n:
+                found[row["item"].value] = n
+    return found
+
+
+def compute(store: Store) -> dict[Item, int]:
+    """Every count, from scratch."""
+    return {(kind.name, item): n for kind in KINDS.values() for item, n in count(store, kind).items()}
+
+
+def _triple(kind: str, item: str, n: int) -> ox.Triple:
+    return ox.Triple(ox.NamedNode(item), ox.NamedNode(KINDS[kind].count_property),
+                     ox.Literal(str(n), datatype=ox.NamedNode(XSD + "integer")))
+
+
+def rebuild(store: Store, base_iri: str) -> SharingSummary:
+    """Recompute the sharing graph from scratch (one count per item and kind: a few thousand
+    triples even at national scale, so the graph is replaced whole)."""
+    started = time.perf_counter()
+    counts = compute(store)
+    graph = ox.NamedNode(sharing_graph(base_iri))
+    store.replace_graph(sharing_graph(base_iri),
+                        [ox.Quad(t.subject, t.predicate, t.object, graph)
+                         for t in (_triple(k, i, n) for (k, i), n in sorted(counts.items()))])
+    return SharingSummary(len(counts), time.perf_counter() - started)
+
+
+def stored(store: Store, base_iri: str) -> dict[Item, int]:
+    """The counts the sharing graph holds."""
+    names = {kind.count_property: kind.name for kind in KINDS.values()}
+    query = (f"SELECT ?item ?p ?n WHERE {{ VALUES ?p {{ {_values(names)} }} ?item ?p ?n }}")
+    return {(names[r["p"].value], r["item"].value): int(r["n"].value)
+            for r in store.query(query, default_graphs=[sharing_graph(base_iri)])}
+
+
+# -- what a write touches -------------------------------------------------------------------------
+def _linking() -> set[str]:
+    return {link for kind in KINDS.values() for link in kind.links}
+
+
+def sentra_in(triples: Iterable[ox.Triple]) -> set[str]:
+    """The resources a set of triples links to an item or types as a sentra: whose items' counts
+    a write of these triples can change."""
+    links = _linking()
+    found = set()
+    for t in triples:
+        if not isinstance(t.subject, ox.NamedNode):
+            continue
+        p = t.predicate.value
+        if p in links or (p == RDF + "type" and t.object.value == KL + "Sentra"):
+            found.add(t.subject.value)
+    return found
+
+
+def sentra_of_graph(store: Store, graph: str) -> set[str]:
+    """:func:`sentra_in` for the triples of a stored graph (a submission's data graph)."""
+    links = " UNION ".join(f"{{ ?s <{link}> ?item }}" for link in sorted(_linking()))
+    query = f"{_PREFIXES}SELECT DISTINCT ?s WHERE {{ {{ ?s a kl:Sentra }} UNION {links} FILTER(isIRI(?s)) }}"
+    return {row["s"].value for row in store.query(query, default_graphs=[graph])}
+
+
+def items_of(store: Store, sentra: set[str]) -> set[Item]:
+    """(kind, item) of every item ``sentra`` are linked to now, in any graph."""
+    found: set[Item] = set()
+    branches = " UNION ".join(f'{{ ?s <{link}> ?item BIND("{kind.name}" AS ?kind) }}'
+                              for kind in KINDS.values() for link in kind.links)
+    for batch in _batches(sorted(sentra)):
+        query = (f"SELECT DISTINCT ?kind ?item WHERE {{ VALUES ?s {{ {_values(batch)} }} "
+                 f"{branches} FILTER(isIRI(?item)) }}")
+        found.update((r["kind"].value, r["item"].value) for r in store.query(query))
+    return found
+
+
+def refresh_update(base_iri: str, counts: dict[Item, int]) -> str:
+    """One SPARQL update that sets the counts in ``counts`` (0 removes a count)."""
+    graph = sharing_graph(base_iri)
+    ops = []
+    for name, kind in KINDS.items():
+        items = sorted(item for k, item in counts if k == name)
+        for batch in _batches(items):
+            ops.append(f"DELETE {{ GRAPH <{graph}> {{ ?item <{kind.count_property}> ?n }} }} "
+                       f"WHERE {{ VALUES ?item {{ {_values(batch)} }} "
+                       f"GRAPH <{graph}> {{ ?item <{kind.count_property}> ?n }} }}")
+    kept = [_triple(k, i, n) for (k, i), n in sorted(counts.items()) if n]
+    if kept:
+        body = ox.serialize(kept, format=ox.RdfFormat.N_TRIPLES).decode()
+        ops.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}")
+    return " ;\n".join(ops)
+
+
+def refresh(store: Store, base_iri: str, items: set[Item]) -> int:
+    """Recount ``items`` from the links and store the counts, in one update. Returns how many."""
+    if not items:
+        return 0
+    counts: dict[Item, int] = {}
+    for name, kind in KINDS.items():
+        wanted = sorted(item for k, item in items if k == name)
+        if wanted:
+            now = count(store, kind, wanted)
+            counts.update(((name, item), now.get(item, 0)) for item in wanted)
+    store.update(refresh_update(base_iri, counts))
+    return len(counts)
+
+
+def keep_current(store: Store, base_iri: str, sentra: set[str], before: set[Item]) -> None:
+    """After a write about ``sentra`` (``before`` = :func:`items_of` them before it): recount the
+    items they were linked to before and are linked to now. A failure leaves the data written and
+    the counts stale until the next ``klaster init``; it is logged, not raised."""
+    try:
+        refresh(store, base_iri, before | items_of(store, sentra))
+    except Exception:  # noqa: BLE001 - the write itself succeeded; say so and carry on
+        log.exception("the shared-item counts could not be refreshed; run 'klaster init'")
