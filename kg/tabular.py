@@ -101,7 +101,7 @@ def read_csv(data: bytes) -> Table:
             if not any(c.strip() for c in cells):
                 rows.append((number, ()))  # keep numbering; skipped below
                 continue
-            rows.append((number, _fit(cells, len(headers))))
+            rows.append((number, _fit(cells, len(headers), number)))
     except csv.Error as exc:
         raise BadRequest(f"the CSV file is damaged or truncated near line {reader.line_num}: {exc}"
                          ) from None
@@ -110,8 +110,16 @@ def read_csv(data: bytes) -> Table:
     return Table(_check_headers(headers), tuple(r for r in rows if r[1]), delimiter, encoding)
 
 
-def _fit(cells: list[str], width: int) -> tuple[str, ...]:
+def _fit(cells: list[str], width: int, row: int) -> tuple[str, ...]:
+    """A row's cells, one per header: short rows padded with empty cells; a value beyond the last
+    header is refused (it belongs to no column, and dropping it would lose it silently)."""
     cells = [c.strip() for c in cells]
+    beyond = next((i for i, c in enumerate(cells[width:], start=width) if c), None)
+    if beyond is not None:
+        raise BadRequest(f"row {row} has a value ({cells[beyond][:40]!r}) in column {beyond + 1}, "
+                         f"beyond the {width} column(s) named in the header row: name the column "
+                         "or remove the value")
+    cells = cells[:width]
     if len(cells) < width:
         cells += [""] * (width - len(cells))
     return tuple(cells)
@@ -191,7 +199,7 @@ def read_xlsx(data: bytes) -> Table:
                 headers = tuple(cells)
                 continue
             if any(cells):
-                rows.append((number, _fit(cells[:len(headers)], len(headers))))
+                rows.append((number, _fit(cells, len(headers), number)))
     finally:
         workbook.close()
     if headers is None:

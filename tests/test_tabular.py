@@ -37,6 +37,15 @@ def test_short_rows_are_padded():
     assert tabular.read_table(b"a,b,c\n1\n").rows == ((2, ("1", "", "")),)
 
 
+def test_long_rows_keep_every_value_or_are_refused():
+    # empty cells beyond the headers (trailing delimiters) are dropped; a value there belongs to
+    # no column and is refused, naming the row, rather than lost (Hypothesis found b"!\r!,")
+    assert tabular.read_table(b"!\r!,").rows == ((2, ("!",)),)
+    assert tabular.read_table(b"a,b\r\n1,2,,\r\n").rows == ((2, ("1", "2")),)
+    with pytest.raises(BadRequest, match="row 3 has a value .'x'. in column 3"):
+        tabular.read_table(b"a,b\n1,2\n3,4,x\n")
+
+
 @pytest.mark.parametrize("data, message", [
     (b"", "empty"), (b"  \n\n", "empty"),
     (b"%PDF-1.4 binary", "not a spreadsheet"),
