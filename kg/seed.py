@@ -20,7 +20,7 @@ from kg.namespaces import GRAPH_ONTOLOGY, GRAPH_REFERENCE, GRAPH_SAMPLE, KL, gra
 from kg.derive import recompute
 from kg.resources import data_file, package_data
 from kg.settings import Settings
-from kg.store import Store, open_store
+from kg.store import EmbeddedStore, Store, open_store
 
 Say = Callable[[str], None]
 
@@ -111,4 +111,9 @@ def ensure_store(settings: Settings, *, sample: bool = True, say: Say = _quiet) 
     store = open_store(settings.store, settings=settings)
     if not is_seeded(store, settings):
         seed(store, settings, sample=sample, say=say)
+        if isinstance(store, EmbeddedStore) and store.path is not None:
+            # closed and opened again: closing deletes the seeding's write-ahead logs (1.5 GB on
+            # the bundled data, see EmbeddedStore.close), which a long-running serve would keep
+            store.close()
+            store = open_store(settings.store, settings=settings)
     return store
