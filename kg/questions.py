@@ -72,6 +72,9 @@ from kg.store import Store
 
 #: Page size when neither the question nor the caller says otherwise.
 DEFAULT_PAGE_SIZE = 100
+#: Largest offset a page may start at (an ``offset``, or ``(page - 1) * limit``): far beyond any
+#: answer, and small enough for the store's LIMIT and Python's slices.
+MAX_OFFSET = 10**9
 
 _HEADER_KEYS = {"summary", "description", "tags", "params", "require_one_of"}
 _PARAM_KEYS = {"name", "type", "required", "default", "example", "description", "enum",
@@ -409,6 +412,9 @@ def _paging(question: Question, values: dict[str, object], base_iri: str,
         offset = int(normalise(specs["offset"], values["offset"], base_iri))  # type: ignore[arg-type]
     elif "page" in values:
         offset = (int(normalise(specs["page"], values["page"], base_iri)) - 1) * limit  # type: ignore[arg-type]
+    if offset > MAX_OFFSET:
+        raise BadRequest(f"the page starts beyond row {MAX_OFFSET:,}: give a smaller offset or page",
+                         parameter="page" if "page" in values else "offset")
     return limit, offset
 
 

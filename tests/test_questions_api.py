@@ -160,6 +160,8 @@ def test_paging_with_next_link(client) -> None:
     ("/api/search?q=a", "q"),
     ("/api/interventions", "sentra"),                                        # one of sentra/region
     ("/api/sentra-in-region?region=35&region=33", "region"),                 # given twice
+    ("/api/sentra-in-region?region=35&page=130179652296292848", "page"),     # found by the fuzz test
+    ("/api/sentra-in-region?region=35&offset=99999999999999999999999", "offset"),
 ])
 def test_bad_parameters_are_400_naming_the_parameter(client, url: str, parameter: str) -> None:
     body = assert_problem(client.get(url), 400)
