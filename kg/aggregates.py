@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.namespaces import KL, QB, RDF, XSD, graph_iri
+from kg.sparql_text import batches, iri_values
 from kg.store import Store
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,6 @@ LEVELS = {KL + "Province": "province", KL + "RegencyOrCity": "kabupaten_kota",
 KAB = KL + "RegencyOrCity"
 
 _PREFIXES = f"PREFIX kl: <{KL}>\nPREFIX qb: <{QB}>\nPREFIX rdf: <{RDF}>\n"
-_BATCH = 2_000
 
 #: (area, level, industry, period) → units; period is the xsd:gYear lexical form.
 Key = tuple[str, str, str, str]
@@ -66,22 +66,13 @@ def aggregates_graph(base_iri: str) -> str:
     return graph_iri(base_iri, GRAPH_AGGREGATES)
 
 
-def _batches(items: list, size: int = _BATCH) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def _values(iris: Iterable[str]) -> str:
-    return " ".join(f"<{iri}>" for iri in iris)
-
-
 # -- reading the sentra observations --------------------------------------------------------------
 def _observations(store: Store, sentra: list[str] | None = None) -> Iterator[tuple[str, str, str, int]]:
     """(sentra, industry, period, units) of every sentra observation, or of those of ``sentra``."""
     pattern = "?o kl:refSentra ?s ; kl:refIndustry ?i ; kl:refPeriod ?p ; kl:unitCount ?n ."
-    groups = [None] if sentra is None else list(_batches(sentra))
+    groups = [None] if sentra is None else list(batches(sentra))
     for batch in groups:
-        values = "" if batch is None else f"VALUES ?s {{ {_values(batch)} }} "
+        values = "" if batch is None else f"VALUES ?s {{ {iri_values(batch)} }} "
         for row in store.query(f"{_PREFIXES}SELECT ?s ?i ?p ?n WHERE {{ {values}{pattern} }}"):
             try:
                 units = int(row["n"].value)
@@ -92,7 +83,7 @@ def _observations(store: Store, sentra: list[str] | None = None) -> Iterator[tup
 
 def _levels(store: Store) -> dict[str, str]:
     """region → level class, for the regions at a counted level (a few thousand)."""
-    query = f"{_PREFIXES}SELECT ?r ?level WHERE {{ VALUES ?level {{ {_values(LEVELS)} }} ?r a ?level }}"
+    query = f"{_PREFIXES}SELECT ?r ?level WHERE {{ VALUES ?level {{ {iri_values(LEVELS)} }} ?r a ?level }}"
     return {row["r"].value: row["level"].value for row in store.query(query)}
 
 
@@ -100,9 +91,9 @@ def _areas(store: Store, sentra: list[str] | None = None) -> dict[str, list[tupl
     """sentra → [(region, level class)] of the regions at a counted level that contain it."""
     levels = _levels(store)
     found: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    groups = [None] if sentra is None else list(_batches(sentra))
+    groups = [None] if sentra is None else list(batches(sentra))
     for batch in groups:
-        head = "?s a kl:Sentra ." if batch is None else f"VALUES ?s {{ {_values(batch)} }}"
+        head = "?s a kl:Sentra ." if batch is None else f"VALUES ?s {{ {iri_values(batch)} }}"
         for row in store.query(f"{_PREFIXES}SELECT ?s ?r WHERE {{ {head} ?s kl:within ?r }}"):
             level = levels.get(row["r"].value)
             if level is not None:
@@ -149,7 +140,7 @@ def compute(store: Store) -> dict[Key, int]:
 def _links_for(store: Store, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], list[str]]:
     """The sentra of each (kabupaten/kota, industry) pair: ``kl:industryCode`` and ``kl:within``."""
     links: dict[tuple[str, str], list[str]] = {pair: [] for pair in pairs}
-    for batch in _batches(sorted(pairs), 200):
+    for batch in batches(sorted(pairs), 200):
         rows = " ".join(f"(<{k}> <{i}>)" for k, i in batch)
         # kl:within first: pyoxigraph joins in the written order here, and starting from the
         # industry code took 174 s for 200 national pairs against 5.5 s this way
@@ -290,8 +281,8 @@ def touched(store: Store, sentra: Iterable[str]) -> set[Key]:
     years = {r["y"].value for r in store.query(
         f"{_PREFIXES}SELECT DISTINCT ?y WHERE {{ ?n kl:aggregateLevel kl:Nation ; kl:refPeriod ?y }}")}
     years |= {period for _, _, _, period in keys}
-    for batch in _batches(names):
-        query = f"{_PREFIXES}SELECT ?s ?i WHERE {{ VALUES ?s {{ {_values(batch)} }} ?s kl:industryCode ?i }}"
+    for batch in batches(names):
+        query = f"{_PREFIXES}SELECT ?s ?i WHERE {{ VALUES ?s {{ {iri_values(batch)} }} ?s kl:industryCode ?i }}"
         for r in store.query(query):
             for area, level in areas.get(r["s"].value, ()):
                 if level == KAB:
@@ -308,7 +299,7 @@ def _recompute(store: Store, keys: set[Key]
     wanted_areas = {(area, period) for area, _, _, period in keys}
     # the observations of the touched (industry, year) pairs, whoever they belong to
     values: dict[Key, int] = defaultdict(int)
-    for batch in _batches(pairs, 200):
+    for batch in batches(pairs, 200):
         rows = " ".join(f"(<{i}> \"{p}\"^^<{XSD}gYear>)" for i, p in batch)
         query = (f"{_PREFIXES}SELECT ?s ?i ?p ?n WHERE {{ VALUES (?i ?p) {{ {rows} }} "
                  f"?o kl:refIndustry ?i ; kl:refPeriod ?p ; kl:refSentra ?s ; kl:unitCount ?n }}")
@@ -344,7 +335,7 @@ def _recompute(store: Store, keys: set[Key]
 def _stored_for(store: Store, pairs: list[tuple[str, str]]) -> dict[tuple[str, str, str], int]:
     """Stored industry figures of (area, period) pairs: (area, industry, period) → units."""
     found: dict[tuple[str, str, str], int] = {}
-    for batch in _batches(pairs, 500):
+    for batch in batches(pairs, 500):
         rows = " ".join(f"(<{a}> \"{p}\"^^<{XSD}gYear>)" for a, p in batch)
         query = (f"{_PREFIXES}SELECT ?a ?i ?p ?n WHERE {{ VALUES (?a ?p) {{ {rows} }} "
                  f"?o kl:aggregateArea ?a ; kl:refPeriod ?p ; kl:aggregateIndustry ?i ; "
@@ -360,8 +351,8 @@ def refresh_update(base_iri: str, figures: dict[Key, int],
     graph = aggregates_graph(base_iri)
     subjects = sorted(observation_iri(base_iri, key) for key in figures)
     ops = []
-    for batch in _batches(subjects):
-        values = _values(batch)
+    for batch in batches(subjects):
+        values = iri_values(batch)
         ops.append(f"DELETE {{ GRAPH <{graph}> {{ ?o ?p ?v }} }} "
                    f"WHERE {{ VALUES ?o {{ {values} }} GRAPH <{graph}> {{ ?o ?p ?v }} }}")
         ops.append(f"DELETE {{ GRAPH <{graph}> {{ ?slice <{QB}observation> ?o }} }} "

@@ -53,6 +53,7 @@ import pyoxigraph as ox
 from kg import search_index
 from kg.namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY, KL, ORG, OWL, RDF, RDFS, graph_iri
 from kg.settings import Settings
+from kg.sparql_text import batches
 from kg.store import EmbeddedStore, Store
 
 _PREFIXES = (f"PREFIX kl: <{KL}>\nPREFIX rdf: <{RDF}>\nPREFIX rdfs: <{RDFS}>\nPREFIX owl: <{OWL}>\n"
@@ -476,11 +477,6 @@ def materialise(store: Store, settings: Settings) -> ReasoningSummary:
 
 
 # -- the inferences of a submission ----------------------------------------------------------------
-def _batches(items: list, size: int = 2_000):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
 def _already_stored(store: Store, graphs: list[str], triples: list[ox.Triple]) -> set[ox.Triple]:
     """Which of ``triples`` some graph in ``graphs`` already holds."""
     embedded = _embedded(store)
@@ -493,7 +489,7 @@ def _already_stored(store: Store, graphs: list[str], triples: list[ox.Triple]) -
                 and any(q.graph_name in wanted
                         for q in raw.quads_for_pattern(t.subject, t.predicate, t.object, None))}
     stored: set[ox.Triple] = set()
-    for batch in _batches(triples, 500):
+    for batch in batches(triples, 500):
         data = ox.serialize(batch, format=_NT).decode()
         rows_values = data.replace(" .\n", ")\n(").rstrip("(\n")
         found = store.query(f"SELECT ?s ?p ?o WHERE {{ VALUES (?s ?p ?o) {{ ({rows_values} }} "
@@ -528,7 +524,7 @@ def infer_delta(store: Store, settings: Settings, triples: Iterable[ox.Triple], 
         # FILTER IN, not a second VALUES block: pyoxigraph joins two VALUES blocks before the
         # pattern and then scans, which took 13 s per batch on the seeded store (13 ms with it).
         rows = ", ".join(f"<{p}>" for p in sorted(predicates))
-        for batch in _batches(mentioned):
+        for batch in batches(mentioned):
             values = " ".join(f"<{iri}>" for iri in batch)
             context = store.query(
                 f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o "

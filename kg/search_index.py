@@ -26,6 +26,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from kg.namespaces import KL, RDF, RDFS, SKOS
+from kg.sparql_text import iri_values
 from kg.store import Store
 
 #: The property the keys are stated with.
@@ -93,11 +94,7 @@ def key_triples(labels: Iterable[tuple[ox.NamedNode, str]]) -> set[ox.Triple]:
     return out
 
 
-def _values(terms: Iterable[str]) -> str:
-    return " ".join(f"<{t}>" for t in terms)
-
-
-_SHAPE = (f"VALUES ?c {{ {_values(SEARCHABLE)} }} VALUES ?p {{ {_values(LABELS)} }} "
+_SHAPE = (f"VALUES ?c {{ {iri_values(SEARCHABLE)} }} VALUES ?p {{ {iri_values(LABELS)} }} "
           f"?r a ?c . ?r ?p ?l FILTER(isIRI(?r) && isLITERAL(?l))")
 
 
@@ -150,12 +147,12 @@ def delta(store: Store, graphs: list[str], triples: Iterable[ox.Triple], *,
     typed = sorted(searchable)
     paths = "|".join(f"<{p}>" for p in LABELS)
     for start in range(0, len(labelled) if graphs else 0, batch):
-        subjects = f"VALUES ?r {{ {_values(labelled[start:start + batch])} }}"
+        subjects = f"VALUES ?r {{ {iri_values(labelled[start:start + batch])} }}"
         searchable.update(row["r"].value for row in store.query(
             f"SELECT DISTINCT ?r ?c WHERE {{ {subjects} ?r a ?c }}", default_graphs=graphs)
             if row["c"].value in SEARCHABLE)
     for start in range(0, len(typed) if graphs else 0, batch):
-        subjects = f"VALUES ?r {{ {_values(typed[start:start + batch])} }}"
+        subjects = f"VALUES ?r {{ {iri_values(typed[start:start + batch])} }}"
         labels.update((row["r"].value, row["l"].value) for row in store.query(
             f"SELECT DISTINCT ?r ?l WHERE {{ {subjects} ?r {paths} ?l FILTER(isLITERAL(?l)) }}",
             default_graphs=graphs))

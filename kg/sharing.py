@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from kg.namespaces import KL, RDF, XSD, graph_iri
+from kg.sparql_text import batches, iri_values
 from kg.store import Store
 
 log = logging.getLogger(__name__)
@@ -76,20 +77,11 @@ def sharing_graph(base_iri: str) -> str:
     return graph_iri(base_iri, GRAPH_SHARING)
 
 
-def _batches(items: list, size: int = _BATCH) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def _values(iris: Iterable[str]) -> str:
-    return " ".join(f"<{iri}>" for iri in iris)
-
-
 def _count_query(kind: Kind, items: list[str] | None) -> str:
     """Distinct sentra per item of ``kind`` (every item, or those in ``items``). The links and the
     sentra are joined as two sub-selects (a hash join): one type lookup per link cost seconds for
     the KUR scheme's 834k links at national scale."""
-    values = "" if items is None else f"VALUES ?item {{ {_values(items)} }} "
+    values = "" if items is None else f"VALUES ?item {{ {iri_values(items)} }} "
     return (f"{_PREFIXES}SELECT ?item (COUNT(DISTINCT ?s) AS ?n) WHERE {{ "
             f"{{ SELECT ?s ?item WHERE {{ {values}{kind.pattern('?s', '?item')} FILTER(isIRI(?item)) }} }} "
             f"{{ SELECT ?s WHERE {{ ?s a kl:Sentra }} }} }} GROUP BY ?item")
@@ -98,7 +90,7 @@ def _count_query(kind: Kind, items: list[str] | None) -> str:
 def count(store: Store, kind: Kind, items: list[str] | None = None) -> dict[str, int]:
     """item → number of distinct sentra linked to it by ``kind`` (items with none are absent)."""
     found: dict[str, int] = {}
-    for batch in [None] if items is None else _batches(sorted(items)):
+    for batch in [None] if items is None else batches(sorted(items), _BATCH):
         for row in store.query(_count_query(kind, batch)):
             n = int(row["n"].value)
             if n:
@@ -131,7 +123,7 @@ def rebuild(store: Store, base_iri: str) -> SharingSummary:
 def stored(store: Store, base_iri: str) -> dict[Item, int]:
     """The counts the sharing graph holds."""
     names = {kind.count_property: kind.name for kind in KINDS.values()}
-    query = (f"SELECT ?item ?p ?n WHERE {{ VALUES ?p {{ {_values(names)} }} ?item ?p ?n }}")
+    query = (f"SELECT ?item ?p ?n WHERE {{ VALUES ?p {{ {iri_values(names)} }} ?item ?p ?n }}")
     return {(names[r["p"].value], r["item"].value): int(r["n"].value)
             for r in store.query(query, default_graphs=[sharing_graph(base_iri)])}
 
@@ -167,8 +159,8 @@ def items_of(store: Store, sentra: set[str]) -> set[Item]:
     found: set[Item] = set()
     branches = " UNION ".join(f'{{ ?s <{link}> ?item BIND("{kind.name}" AS ?kind) }}'
                               for kind in KINDS.values() for link in kind.links)
-    for batch in _batches(sorted(sentra)):
-        query = (f"SELECT DISTINCT ?kind ?item WHERE {{ VALUES ?s {{ {_values(batch)} }} "
+    for batch in batches(sorted(sentra), _BATCH):
+        query = (f"SELECT DISTINCT ?kind ?item WHERE {{ VALUES ?s {{ {iri_values(batch)} }} "
                  f"{branches} FILTER(isIRI(?item)) }}")
         found.update((r["kind"].value, r["item"].value) for r in store.query(query))
     return found
@@ -180,9 +172,9 @@ def refresh_update(base_iri: str, counts: dict[Item, int]) -> str:
     ops = []
     for name, kind in KINDS.items():
         items = sorted(item for k, item in counts if k == name)
-        for batch in _batches(items):
+        for batch in batches(items, _BATCH):
             ops.append(f"DELETE {{ GRAPH <{graph}> {{ ?item <{kind.count_property}> ?n }} }} "
-                       f"WHERE {{ VALUES ?item {{ {_values(batch)} }} "
+                       f"WHERE {{ VALUES ?item {{ {iri_values(batch)} }} "
                        f"GRAPH <{graph}> {{ ?item <{kind.count_property}> ?n }} }}")
     kept = [_triple(k, i, n) for (k, i), n in sorted(counts.items()) if n]
     if kept:

@@ -5,11 +5,16 @@ update names one (``USING``/``WITH``), and to add ``USING`` clauses for ``using-
 look at the text with strings, IRIs and comments blanked out, so a keyword inside a literal or a
 comment never counts. The text is never assembled from user values here: graph IRIs are validated
 with pyoxigraph before they are written as ``<iri>``.
+
+It also holds the two helpers that the derived-data modules (aggregates, sharing, reasoning, the
+search index) use to write ``VALUES`` blocks of IRIs taken from the store, in batches.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -33,6 +38,20 @@ _FROM = _keyword("FROM")
 _USING_OR_WITH = re.compile(rf"{_keyword('USING').pattern}|{_keyword('WITH').pattern}", re.I)
 _WHERE = _keyword("WHERE")
 _DELETE_BEFORE = re.compile(r"(?<![\w?$:.\-])DELETE\s*$", re.I)
+
+
+T = TypeVar("T")
+
+
+def batches(items: Sequence[T], size: int = 2_000) -> Iterator[Sequence[T]]:
+    """``items`` in consecutive slices of at most ``size`` (one ``VALUES`` block each)."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def iri_values(iris: Iterable[str]) -> str:
+    """IRIs read from the store, written as the terms of a ``VALUES`` block: ``<a> <b>``."""
+    return " ".join(f"<{iri}>" for iri in iris)
 
 
 def mask(sparql: str) -> str:
