@@ -30,6 +30,16 @@ limit used when it is run by hand); :func:`run_question` replaces ``n`` with ``o
 The sub-select and the outer query must order by the same total order (end with the IRI), so that
 the page cut inside gives the same rows as a cut outside.
 
+A question whose answer is ordered by *units* first, each unit giving at least one row, can also
+stop listing units early: end the sub-select that lists the units in answer order with ``LIMIT <n>
+# klaster:page-units``. :func:`run_question` first runs the query with the units cut at 1, then at
+4, 16, … (:meth:`Question.unit_cuts`), until the answer reaches the end of the page or the cut
+reaches ``offset + limit + 1`` units (which always holds the page, since each unit gives a row).
+The outer order must begin with the units' order, so that the rows of the first ``k`` units come
+before all others. ``corridor`` uses it: an area's sentra are its units, and the first sentra
+alone usually fill a page (at national scale each sentra has 100–2,000 partner rows, the whole
+answer up to 1.4 million).
+
 A line can state, as a pattern the store can start from, a condition the query already checks
 for a parameter: end it with ``# klaster:if-given p``. :func:`run_question` keeps the line when
 ``p`` has a value and drops it when not (an unbound ``?p`` in a pattern would make the store
@@ -83,7 +93,11 @@ _NAME = re.compile(r"[a-z][a-z0-9_]*")
 _QUESTION_NAME = re.compile(r"[a-z][a-z0-9-]*")
 _ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.I)
 #: ``LIMIT n  # klaster:page``: the page cut a ranking sub-select makes (see the module text).
-_PAGE_LIMIT = re.compile(r"\bLIMIT\s+\d+(?=[ \t]*#[ \t]*klaster:page\b)", re.I)
+_PAGE_LIMIT = re.compile(r"\bLIMIT\s+\d+(?=[ \t]*#[ \t]*klaster:page(?![\w-]))", re.I)
+#: ``LIMIT n  # klaster:page-units``: the cut of a sub-select listing the units of the answer.
+_UNITS_LIMIT = re.compile(r"\bLIMIT\s+\d+(?=[ \t]*#[ \t]*klaster:page-units(?![\w-]))", re.I)
+#: the first unit cut, and the factor it grows by while the page is not full
+FIRST_UNITS, UNITS_GROWTH = 1, 4
 #: ``... # klaster:if-given p``: a line kept only when parameter ``p`` has a value (module text).
 _IF_GIVEN = re.compile(r"^[^\n]*#[ \t]*klaster:if-given[ \t]+(?P<name>[a-z][a-z0-9_]*)[ \t]*$", re.M)
 _INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
@@ -127,11 +141,26 @@ class Question:
         """True when a sub-select stops at the end of the page (``LIMIT n  # klaster:page``)."""
         return bool(_PAGE_LIMIT.search(self.sparql))
 
-    def sparql_for_page(self, rows: int, given: Collection[str] | None = None) -> str:
-        """The query with every ``LIMIT n  # klaster:page`` cut set to ``rows``; with ``given``
-        (the names of the parameters that have a value), without the ``# klaster:if-given p``
-        lines of the parameters that have none."""
+    @property
+    def page_units(self) -> bool:
+        """True when a sub-select lists the answer's units (``LIMIT n  # klaster:page-units``)."""
+        return bool(_UNITS_LIMIT.search(self.sparql))
+
+    def unit_cuts(self, rows: int) -> list[int]:
+        """The unit cuts :func:`run_question` tries, in turn, for a page that ends at row ``rows``."""
+        cuts = [min(FIRST_UNITS, rows)]
+        while cuts[-1] < rows:
+            cuts.append(min(cuts[-1] * UNITS_GROWTH, rows))
+        return cuts
+
+    def sparql_for_page(self, rows: int, given: Collection[str] | None = None,
+                        units: int | None = None) -> str:
+        """The query with every ``LIMIT n  # klaster:page`` cut set to ``rows`` and every
+        ``LIMIT n  # klaster:page-units`` cut set to ``units`` (default ``rows``, which always
+        holds the page); with ``given`` (the names of the parameters that have a value), without
+        the ``# klaster:if-given p`` lines of the parameters that have none."""
         sparql = _PAGE_LIMIT.sub(f"LIMIT {int(rows)}", self.sparql)
+        sparql = _UNITS_LIMIT.sub(f"LIMIT {int(rows if units is None else units)}", sparql)
         if given is None:
             return sparql
         return _IF_GIVEN.sub(lambda m: m.group(0) if m.group("name") in given else "", sparql)
@@ -339,8 +368,10 @@ def parse_question(path: Path, *, base_iri: str) -> Question:
     if _IF_GIVEN.search(body):
         _check_parses(source, "the query without its '# klaster:if-given' lines",
                       _IF_GIVEN.sub("", body), examples)
-    if _PAGE_LIMIT.search(body) and not _ORDER_BY.search(mask(body)):
-        raise QuestionDefinitionError(f"{source}: a '# klaster:page' cut needs an ORDER BY (a total order)")
+    for mark, pattern in (("page", _PAGE_LIMIT), ("page-units", _UNITS_LIMIT)):
+        if pattern.search(body) and not _ORDER_BY.search(mask(body)):
+            raise QuestionDefinitionError(
+                f"{source}: a '# klaster:{mark}' cut needs an ORDER BY (a total order)")
     return Question(
         name=name, summary=_text(source, "summary", header.get("summary")),
         description_id=_text(source, "description.id", description.get("id")),
@@ -452,14 +483,19 @@ def run_question(store: Store, question: Question, raw_params: Mapping[str, obje
         raise BadRequest(f"give one of the parameters {' or '.join(question.require_one_of)}",
                          parameter=first)
     shown.update(limit=limit, offset=offset)
-    sparql = question.sparql_for_page(offset + limit + 1, given=bindings.keys())
-    result = store.query(sparql, bindings=bindings)
-    if not isinstance(result, ox.QuerySolutions):  # pragma: no cover - the loader checks SELECT
-        raise QuestionDefinitionError(f"{question.source}: not a SELECT query")
+    end = offset + limit + 1
+    for units in question.unit_cuts(end) if question.page_units else [None]:
+        sparql = question.sparql_for_page(end, given=bindings.keys(), units=units)
+        result = store.query(sparql, bindings=bindings)
+        if not isinstance(result, ox.QuerySolutions):  # pragma: no cover - the loader checks SELECT
+            raise QuestionDefinitionError(f"{question.source}: not a SELECT query")
+        head = list(itertools.islice(result, end))
+        if len(head) == end:  # the page is full: more units cannot change it
+            break
     param_names = {p.name for p in question.params} | {v for p in question.params for v, _ in p.derive}
     variables = [v.value for v in result.variables]
     columns = tuple(v for v in variables if v not in param_names)
-    page = list(itertools.islice(result, offset, offset + limit + 1))
+    page = head[offset:]
     truncated = len(page) > limit
     rows = tuple(tuple(term_value(solution[c]) for c in columns) for solution in page[:limit])
     return ResultTable(

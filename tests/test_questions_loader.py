@@ -207,6 +207,45 @@ def test_a_page_cut_stops_the_ranking_sub_select_at_the_end_of_the_page(tmp_path
     assert [r[0] for r in cut.rows] == [f"{BASE}product/p03"]
 
 
+UNITS_QUERY = """PREFIX kl: <https://w3id.org/klaster/ontology#>
+SELECT ?sentra ?unit ?p WHERE {
+  { SELECT ?sentra ?unit WHERE { ?sentra kl:hasMember ?unit } ORDER BY ?unit LIMIT 3  # klaster:page-units
+  }
+  OPTIONAL { ?unit kl:produces ?p }
+}
+ORDER BY ?unit ?p
+"""
+
+
+def test_a_unit_cut_grows_until_the_page_is_full(tmp_path: Path) -> None:
+    """Units u1…u6 give 3, 1, 5, 1, 1 and 2 rows (a unit without products gives one row): every
+    page equals the same page of the uncut query, and the cut stops as soon as the page is full."""
+    from kg.questions import run_question
+    from kg.store import EmbeddedStore
+
+    question = parse_question(write(tmp_path, GOOD_HEADER + UNITS_QUERY, "units.rq"), base_iri=BASE)
+    uncut = parse_question(write(tmp_path, GOOD_HEADER + UNITS_QUERY.replace(
+        "LIMIT 3  # klaster:page-units", ""), "uncut.rq"), base_iri=BASE)
+    assert question.page_units and not question.page_cut and not uncut.page_units
+    assert question.unit_cuts(18) == [1, 4, 16, 18] and question.unit_cuts(1) == [1]
+    kl, sentra = "https://w3id.org/klaster/ontology#", f"{BASE}sentra/wedoro"
+    triples = []
+    for u, products in enumerate((3, 0, 5, 1, 0, 2), start=1):
+        triples.append(f"<{sentra}> <{kl}hasMember> <{BASE}unit/u{u}> .")
+        triples += [f"<{BASE}unit/u{u}> <{kl}produces> <{BASE}product/p{u}{i}> ." for i in range(products)]
+    store = EmbeddedStore()
+    store.update("INSERT DATA { " + " ".join(triples) + " }")
+    whole = run_question(store, uncut, {"sentra": sentra, "limit": "100"}, base_iri=BASE)
+    assert len(whole.rows) == 13
+    for (offset, limit), cut_at in {(0, 2): 1, (0, 3): 4, (3, 5): 4, (12, 5): 18, (0, 13): 14,
+                                    (13, 1): 15, (5, 1): 4}.items():
+        params = {"sentra": sentra, "offset": str(offset), "limit": str(limit)}
+        cut = run_question(store, question, params, base_iri=BASE)
+        assert cut.rows == whole.rows[offset:offset + limit], (offset, limit)
+        assert cut.truncated == (offset + limit < 13)
+        assert f"LIMIT {cut_at}  # klaster:page-units" in cut.sparql, (offset, limit)
+
+
 def test_a_page_cut_needs_an_order(tmp_path: Path) -> None:
     text = GOOD_HEADER + PAGED_QUERY.replace("\nORDER BY ?p\n", "\n")
     with pytest.raises(QuestionDefinitionError, match="klaster:page"):

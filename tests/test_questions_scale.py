@@ -71,3 +71,31 @@ def test_ties_are_broken_by_iri_not_by_label(store: EmbeddedStore) -> None:
     rows = table.records()
     tied = [r["partner"].rsplit("/", 1)[1] for r in rows if r["score"] == rows[1]["score"]]
     assert tied == sorted(tied) and len(tied) >= 2
+
+
+def _none_first(value):
+    return (value is not None, value or "")
+
+
+@pytest.mark.parametrize("kawasan", ["karisma-pawirogo", "ratubangnegoro"])
+def test_corridor_pages_are_slices_of_the_whole_answer(seeded_store: Path, kawasan: str) -> None:
+    """``corridor`` cuts the area's sentra after the first k (``# klaster:page-units``): every
+    page, whatever the cut the runner settled on, is the slice of the whole answer."""
+    seeded = EmbeddedStore(seeded_store, read_only=True)
+    question = QUESTIONS["corridor"]
+    assert question.page_units
+    params = {"kawasan": f"id:kawasan/{kawasan}"}
+    whole = run_question(seeded, question, {**params, "limit": "5000"}, base_iri=BASE)
+    rows = whole.records()
+    assert len(rows) > 10 and not whole.truncated
+    order = ("member_region_label", "member_region", "sentra_label", "sentra", "kind",
+             "partner_label", "partner")
+    assert rows == sorted(rows, key=lambda r: [_none_first(r[c]) for c in order])
+    for size in (3, 10):
+        paged = []
+        for offset in range(0, len(rows), size):
+            page = run_question(seeded, question,
+                                {**params, "limit": str(size), "offset": str(offset)}, base_iri=BASE)
+            assert page.truncated == (offset + size < len(rows))
+            paged.extend(page.records())
+        assert paged == rows
