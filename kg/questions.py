@@ -31,14 +31,15 @@ The sub-select and the outer query must order by the same total order (end with 
 the page cut inside gives the same rows as a cut outside.
 
 A question whose answer is ordered by *units* first, each unit giving at least one row, can also
-stop listing units early: end the sub-select that lists the units in answer order with ``LIMIT <n>
-# klaster:page-units``. :func:`run_question` first runs the query with the units cut at 1, then at
-4, 16, … (:meth:`Question.unit_cuts`), until the answer reaches the end of the page or the cut
-reaches ``offset + limit + 1`` units (which always holds the page, since each unit gives a row).
-The outer order must begin with the units' order, so that the rows of the first ``k`` units come
-before all others. ``corridor`` uses it: an area's sentra are its units, and the first sentra
-alone usually fill a page (at national scale each sentra has 100–2,000 partner rows, the whole
-answer up to 1.4 million).
+stop early: end the sub-select that lists the units in answer order with ``LIMIT <n>  #
+klaster:page-units`` (it may appear in several places, always as the same text). :func:`run_question`
+runs that sub-select once, on its own, for the first ``offset + limit + 1`` units (which always hold
+the page, since each unit gives a row), then runs the query with the first 1, 4, 16, … of them
+(:meth:`Question.unit_cuts`) bound as ``VALUES`` in place of every copy of the sub-select, until
+the page is full or every listed unit is in. The outer order must begin with the units' order, so
+that the rows of the first ``k`` units come before all others. ``corridor`` uses it: an area's
+sentra are its units, and the first sentra alone usually fill a page (at national scale each
+sentra has 100–2,000 partner rows, the whole answer up to 1.4 million).
 
 A line can state, as a pattern the store can start from, a condition the query already checks
 for a parameter: end it with ``# klaster:if-given p``. :func:`run_question` keeps the line when
@@ -77,7 +78,7 @@ from kg.namespaces import XSD
 from kg.params import (DERIVATIONS, PAGING_PARAMS, PARAM_TYPES, Param, derived_terms, json_value,
                        normalise, to_term)
 from kg.resources import data_folder
-from kg.sparql_text import mask
+from kg.sparql_text import enclosing_group, mask, values_block
 from kg.store import Store
 
 #: Page size when neither the question nor the caller says otherwise.
@@ -98,6 +99,7 @@ _PAGE_LIMIT = re.compile(r"\bLIMIT\s+\d+(?=[ \t]*#[ \t]*klaster:page(?![\w-]))",
 _UNITS_LIMIT = re.compile(r"\bLIMIT\s+\d+(?=[ \t]*#[ \t]*klaster:page-units(?![\w-]))", re.I)
 #: the first unit cut, and the factor it grows by while the page is not full
 FIRST_UNITS, UNITS_GROWTH = 1, 4
+_FIRST_SELECT = re.compile(r"\bSELECT\b", re.I)
 #: ``... # klaster:if-given p``: a line kept only when parameter ``p`` has a value (module text).
 _IF_GIVEN = re.compile(r"^[^\n]*#[ \t]*klaster:if-given[ \t]+(?P<name>[a-z][a-z0-9_]*)[ \t]*$", re.M)
 _INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
@@ -291,6 +293,21 @@ def _param(source: str, raw: object, base_iri: str) -> Param:
     return param
 
 
+def _check_units(source: str, body: str) -> None:
+    """Every ``# klaster:page-units`` cut ends a sub-select (``{ SELECT … }``), and all of them are
+    the same sub-select (its units are listed once and bound in each place)."""
+    try:
+        groups = {re.sub(r"\s+", " ", body[a:b]) for a, b in _units_spans(body)}
+    except ValueError:
+        groups = set()
+    if not groups or any(not re.match(r"\{\s*SELECT\b", mask(g), re.I) for g in groups):
+        raise QuestionDefinitionError(f"{source}: a '# klaster:page-units' cut must end a sub-select "
+                                      "({ SELECT … LIMIT n  # klaster:page-units })")
+    if len(groups) > 1:
+        raise QuestionDefinitionError(f"{source}: every '# klaster:page-units' sub-select must be the "
+                                      "same text (the units are listed once)")
+
+
 def _check_parses(source: str, where: str, sparql: str,
                   bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> None:
     try:
@@ -368,6 +385,8 @@ def parse_question(path: Path, *, base_iri: str) -> Question:
     if _IF_GIVEN.search(body):
         _check_parses(source, "the query without its '# klaster:if-given' lines",
                       _IF_GIVEN.sub("", body), examples)
+    if _UNITS_LIMIT.search(body):
+        _check_units(source, body)
     for mark, pattern in (("page", _PAGE_LIMIT), ("page-units", _UNITS_LIMIT)):
         if pattern.search(body) and not _ORDER_BY.search(mask(body)):
             raise QuestionDefinitionError(
@@ -449,6 +468,48 @@ def _paging(question: Question, values: dict[str, object], base_iri: str,
     return limit, offset
 
 
+def _run(store: Store, question: Question, sparql: str, bindings: Mapping[str, ox.Term], end: int
+         ) -> tuple[list[str], list[ox.QuerySolution]]:
+    """The variables and the first ``end`` solutions of ``sparql``."""
+    result = store.query(sparql, bindings=bindings)
+    if not isinstance(result, ox.QuerySolutions):  # pragma: no cover - the loader checks SELECT
+        raise QuestionDefinitionError(f"{question.source}: not a SELECT query")
+    return [v.value for v in result.variables], list(itertools.islice(result, end))
+
+
+def _run_by_units(store: Store, question: Question, sparql: str, bindings: Mapping[str, ox.Term],
+                  end: int) -> tuple[list[str], list[ox.QuerySolution], str]:
+    """Run a question with a ``# klaster:page-units`` sub-select: list its first ``end`` units once,
+    then run the query with the first 1, 4, 16, … of them bound as ``VALUES`` in place of the
+    sub-select, until the page is full or every listed unit is in. Returns the variables, the
+    first ``end`` solutions and the text that ran last."""
+    spans = _units_spans(sparql)
+    start, stop = spans[0]
+    listing = sparql[:_FIRST_SELECT.search(mask(sparql)).start()] + sparql[start + 1:stop - 1]
+    used = {name: term for name, term in bindings.items()
+            if re.search(rf"[?$]{name}\b", mask(listing))}
+    unit_vars, units = _run(store, question, listing, used, end)
+    for k in question.unit_cuts(end):
+        chosen = [tuple(u[v] for v in unit_vars) for u in units[:k]]
+        try:
+            block = "{ " + values_block(unit_vars, chosen) + " }"
+        except ValueError:  # a blank-node unit: cut the sub-select in place instead
+            text = question.sparql_for_page(end, given=bindings.keys(), units=k)
+        else:
+            text = sparql
+            for a, b in reversed(spans):
+                text = text[:a] + block + text[b:]
+        variables, head = _run(store, question, text, bindings, end)
+        if len(head) == end or k >= len(units):  # the page is full, or every unit is in
+            return variables, head, text
+    raise AssertionError("unit_cuts ends at end")  # pragma: no cover
+
+
+def _units_spans(sparql: str) -> list[tuple[int, int]]:
+    """The ``{ SELECT … LIMIT n  # klaster:page-units }`` groups of ``sparql``."""
+    return [enclosing_group(sparql, m.start()) for m in _UNITS_LIMIT.finditer(sparql)]
+
+
 def run_question(store: Store, question: Question, raw_params: Mapping[str, object], *,
                  base_iri: str, max_rows: int = 100_000) -> ResultTable:
     """Validate ``raw_params``, bind them, run the question and return one page of its answer.
@@ -484,16 +545,12 @@ def run_question(store: Store, question: Question, raw_params: Mapping[str, obje
                          parameter=first)
     shown.update(limit=limit, offset=offset)
     end = offset + limit + 1
-    for units in question.unit_cuts(end) if question.page_units else [None]:
-        sparql = question.sparql_for_page(end, given=bindings.keys(), units=units)
-        result = store.query(sparql, bindings=bindings)
-        if not isinstance(result, ox.QuerySolutions):  # pragma: no cover - the loader checks SELECT
-            raise QuestionDefinitionError(f"{question.source}: not a SELECT query")
-        head = list(itertools.islice(result, end))
-        if len(head) == end:  # the page is full: more units cannot change it
-            break
+    sparql = question.sparql_for_page(end, given=bindings.keys())
+    if question.page_units:
+        variables, head, sparql = _run_by_units(store, question, sparql, bindings, end)
+    else:
+        variables, head = _run(store, question, sparql, bindings, end)
     param_names = {p.name for p in question.params} | {v for p in question.params for v, _ in p.derive}
-    variables = [v.value for v in result.variables]
     columns = tuple(v for v in variables if v not in param_names)
     page = head[offset:]
     truncated = len(page) > limit

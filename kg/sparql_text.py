@@ -106,3 +106,48 @@ def add_using(update: str, default_graphs: list[str], named_graphs: list[str]) -
         prev = pos
     out.append(update[prev:])
     return "".join(out)
+
+
+def enclosing_group(sparql: str, position: int) -> tuple[int, int]:
+    """The span ``(start, end)`` of the innermost ``{ … }`` group around ``position`` (braces in
+    strings, IRIs and comments do not count); ``sparql[start] == "{"``, ``sparql[end - 1] == "}"``.
+    Raises ``ValueError`` when ``position`` is not inside a group."""
+    masked = mask(sparql)
+    depth, start = 0, position
+    while True:
+        start -= 1
+        if start < 0:
+            raise ValueError("not inside a { } group")
+        if masked[start] == "}":
+            depth += 1
+        elif masked[start] == "{":
+            if depth == 0:
+                break
+            depth -= 1
+    depth, end = 0, position
+    while True:
+        if end >= len(masked):
+            raise ValueError("the { } group is not closed")
+        if masked[end] == "{":
+            depth += 1
+        elif masked[end] == "}":
+            if depth == 0:
+                return start, end + 1
+            depth -= 1
+        end += 1
+
+
+def values_block(variables: Sequence[str], rows: Iterable[Sequence[ox.NamedNode | ox.Literal | None]]
+                 ) -> str:
+    """A ``VALUES`` block binding ``variables`` to ``rows`` of terms read from a store (``None`` is
+    ``UNDEF``). Blank nodes cannot be written in ``VALUES``: ``ValueError``."""
+    lines = []
+    for row in rows:
+        cells = []
+        for term in row:
+            if isinstance(term, ox.BlankNode):
+                raise ValueError("a blank node cannot be bound in VALUES")
+            cells.append("UNDEF" if term is None else str(term))
+        lines.append(f"    ({' '.join(cells)})")
+    head = " ".join(f"?{v}" for v in variables)
+    return f"VALUES ({head}) {{\n" + "\n".join(lines) + ("\n" if lines else "") + "  }"

@@ -219,7 +219,8 @@ ORDER BY ?unit ?p
 
 def test_a_unit_cut_grows_until_the_page_is_full(tmp_path: Path) -> None:
     """Units u1…u6 give 3, 1, 5, 1, 1 and 2 rows (a unit without products gives one row): every
-    page equals the same page of the uncut query, and the cut stops as soon as the page is full."""
+    page equals the same page of the uncut query, and the cut stops as soon as the page is full
+    or every unit is in."""
     from kg.questions import run_question
     from kg.store import EmbeddedStore
 
@@ -237,13 +238,27 @@ def test_a_unit_cut_grows_until_the_page_is_full(tmp_path: Path) -> None:
     store.update("INSERT DATA { " + " ".join(triples) + " }")
     whole = run_question(store, uncut, {"sentra": sentra, "limit": "100"}, base_iri=BASE)
     assert len(whole.rows) == 13
-    for (offset, limit), cut_at in {(0, 2): 1, (0, 3): 4, (3, 5): 4, (12, 5): 18, (0, 13): 14,
+    for (offset, limit), cut_at in {(0, 2): 1, (0, 3): 4, (3, 5): 4, (12, 5): 16, (0, 13): 14,
                                     (13, 1): 15, (5, 1): 4}.items():
         params = {"sentra": sentra, "offset": str(offset), "limit": str(limit)}
         cut = run_question(store, question, params, base_iri=BASE)
         assert cut.rows == whole.rows[offset:offset + limit], (offset, limit)
         assert cut.truncated == (offset + limit < 13)
-        assert f"LIMIT {cut_at}  # klaster:page-units" in cut.sparql, (offset, limit)
+        # the units listed once, the first cut_at of them bound in place of the sub-select
+        assert "VALUES (?sentra ?unit)" in cut.sparql and "klaster:page-units" not in cut.sparql
+        assert cut.sparql.count(f"{BASE}unit/u") == min(cut_at, 6), (offset, limit)
+
+
+def test_a_unit_cut_must_end_one_sub_select(tmp_path: Path) -> None:
+    outside = UNITS_QUERY.replace("LIMIT 3  # klaster:page-units\n  }", "}").replace(
+        "ORDER BY ?unit ?p\n", "ORDER BY ?unit ?p\nLIMIT 3  # klaster:page-units\n")
+    with pytest.raises(QuestionDefinitionError, match="must end a sub-select"):
+        parse_question(write(tmp_path, GOOD_HEADER + outside, "units.rq"), base_iri=BASE)
+    twice = UNITS_QUERY.replace("OPTIONAL { ?unit kl:produces ?p }", "OPTIONAL { ?unit kl:produces ?p "
+                                "{ SELECT ?unit WHERE { ?unit kl:produces ?q } ORDER BY ?unit "
+                                "LIMIT 3  # klaster:page-units\n } }")
+    with pytest.raises(QuestionDefinitionError, match="same text"):
+        parse_question(write(tmp_path, GOOD_HEADER + twice, "units.rq"), base_iri=BASE)
 
 
 def test_a_page_cut_needs_an_order(tmp_path: Path) -> None:

