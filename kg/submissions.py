@@ -299,7 +299,10 @@ def ingest_update(base: str, submission_id: str, submission: "Submission",
     data = ox.serialize(submission.triples, format=ox.RdfFormat.N_TRIPLES)
     record = _nt(_record_triples(base, submission_id, submission, report, steward, now, replaces))
     derived = ox.serialize(inferred or [], format=ox.RdfFormat.N_TRIPLES) or b""
-    ops = [f"INSERT DATA {{ GRAPH <{graph}> {{\n{data.decode('utf-8') if data else ''}}} }}",
+    # CREATE first: Virtuoso drops (when the submission is replaced or withdrawn) only a graph
+    # that was created explicitly, and the retirement's DROP GRAPH is deliberately not SILENT
+    ops = [f"CREATE SILENT GRAPH <{graph}>",
+           f"INSERT DATA {{ GRAPH <{graph}> {{\n{data.decode('utf-8') if data else ''}}} }}",
            f"INSERT DATA {{ GRAPH <{inferred_graph_for(base, graph)}> {{\n{derived.decode()}}} }}",
            f"INSERT DATA {{ GRAPH <{submissions_graph(base)}> {{\n{record}}} }}"]
     if replaces is not None:
@@ -377,7 +380,7 @@ def submit(store: Store, settings: Settings, data: bytes, *, principal: Principa
         inferred = infer_delta(store, settings, list(submission.triples), exclude=retired)
         sentra = aggregates.sentra_in(submission.triples) | (
             aggregates.sentra_of_graph(store, old.graph) if old else set())
-        counted = aggregates.touched(store, sentra)
+        counted = aggregates.snapshot(store, sentra)
         linking = sharing.sentra_in(submission.triples) | (
             sharing.sentra_of_graph(store, old.graph) if old else set())
         linked = sharing.items_of(store, linking)
@@ -387,7 +390,7 @@ def submit(store: Store, settings: Settings, data: bytes, *, principal: Principa
         except StoreError as exc:
             _confirm_after_lost_connection(store, base, submission_id, exc)
         record = get_submission(store, submission_id, base_iri=base)
-        aggregates.keep_current(store, base, sentra, counted)
+        aggregates.keep_current(store, base, counted)
         sharing.keep_current(store, base, linking, linked)
     return SubmissionOutcome(True, report, record, len(inferred))
 
@@ -422,11 +425,11 @@ def withdraw(store: Store, settings: Settings, submission_id: str, *, principal:
         _authorise(principal, record, "withdraw")
         when = (now or (lambda: datetime.now(timezone.utc)))()
         sentra = aggregates.sentra_of_graph(store, record.graph)
-        counted = aggregates.touched(store, sentra)
+        counted = aggregates.snapshot(store, sentra)
         linking = sharing.sentra_of_graph(store, record.graph)
         linked = sharing.items_of(store, linking)
         _run_update(store, _retire(base, record, "withdrawn", when, silent=True))
-        aggregates.keep_current(store, base, sentra, counted)
+        aggregates.keep_current(store, base, counted)
         sharing.keep_current(store, base, linking, linked)
         record = get_submission(store, submission_id, base_iri=base)
     return record

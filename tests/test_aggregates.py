@@ -3,6 +3,7 @@ replacement and withdrawal, and what the location-quotient questions read."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,16 +22,19 @@ SETTINGS = load_settings({})
 STEWARD = Principal("dinas-sidoarjo", "steward")
 FOOTWEAR = f"{BASE}kbli/2020/15201"
 SIDOARJO = f"{BASE}wilayah/35.15"
+BLORA = f"{BASE}wilayah/33.16"
+BLORA_DESA = "33.16.08.2012"
+WEDORO = f"{BASE}sentra/wedoro"
 QUESTIONS = load_questions(base_iri=BASE)
 
 
-def submission(units_2023: int, *, new_sentra: bool = True) -> bytes:
-    """A new footwear sentra in Wedoro (Sidoarjo) with two years of unit counts, plus a 2024
-    count for the sample's Wedoro sentra (a year the sample does not have)."""
-    sentra = """<sentra/uji-agregat> a kl:Sentra ;
+def submission(units_2023: int, *, new_sentra: bool = True, place: str = "35.15.18.2013") -> bytes:
+    """A new footwear sentra in Wedoro (Sidoarjo, or the desa ``place``) with two years of unit
+    counts, plus a 2024 count for the sample's Wedoro sentra (a year the sample does not have)."""
+    sentra = f"""<sentra/uji-agregat> a kl:Sentra ;
     rdfs:label "Sentra uji agregat"@id ;
     dcterms:identifier "uji-agregat" ;
-    kl:locatedIn <wilayah/35.15.18.2013> ;
+    kl:locatedIn <wilayah/{place}> ;
     kl:industryCode <kbli/2020/15201> ;
     kl:isIllustrative true .
 """ if new_sentra else ""
@@ -89,31 +93,111 @@ def test_seeding_builds_the_aggregates(seeded_store: Path) -> None:
         store.close()
 
 
-def test_ingest_replace_and_withdraw_keep_the_aggregates_current(seeded_store_copy: Path) -> None:
+def test_ingest_replace_move_and_withdraw_keep_the_aggregates_current(
+        seeded_store_copy: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """After every step the stored figures and sentra links equal a recompute from scratch, though
+    each step only adds what its sentra's contribution changed by."""
+    caplog.set_level(logging.WARNING, logger="kg.aggregates")
     store = EmbeddedStore(seeded_store_copy)
+    new = f"{BASE}sentra/uji-agregat"
     try:
         before = aggregates.stored(store, BASE)
+        links_before = aggregates.stored_links(store, BASE)
         sidoarjo_2023 = figure(store, SIDOARJO, FOOTWEAR, "2023")
+        blora_2023 = figure(store, BLORA, FOOTWEAR, "2023")
+        nation_2023 = figure(store, aggregates.NATION, FOOTWEAR, "2023")
         nation_2024 = figure(store, aggregates.NATION, FOOTWEAR, "2024")
+        assert blora_2023 == 0 and (BLORA, FOOTWEAR) not in links_before
 
+        # a new sentra, and a new year for an existing one
         first = subs.submit(store, SETTINGS, submission(60), principal=STEWARD, filename="a.ttl",
                             media_type="text/turtle")
         assert first.accepted, first.report
         assert_current(store)
         assert figure(store, SIDOARJO, FOOTWEAR, "2023") == sidoarjo_2023 + 60
         assert figure(store, aggregates.NATION, FOOTWEAR, "2024") == nation_2024 + 7
-        links = aggregates.stored_links(store, BASE)
-        assert f"{BASE}sentra/uji-agregat" in links[(SIDOARJO, FOOTWEAR)]
+        assert new in aggregates.stored_links(store, BASE)[(SIDOARJO, FOOTWEAR)]
 
+        # an observation changed (a replacement)
         second = subs.submit(store, SETTINGS, submission(90), principal=STEWARD, filename="b.ttl",
                              media_type="text/turtle", replaces=first.record.id)
         assert second.accepted, second.report
         assert_current(store)
         assert figure(store, SIDOARJO, FOOTWEAR, "2023") == sidoarjo_2023 + 90
 
-        subs.withdraw(store, SETTINGS, second.record.id, principal=STEWARD)
+        # the sentra moved to a desa of another kabupaten and province: it leaves Sidoarjo's
+        # figures (and its sentra list) and enters Blora's, which had no footwear before
+        third = subs.submit(store, SETTINGS, submission(90, place=BLORA_DESA), principal=STEWARD,
+                            filename="c.ttl", media_type="text/turtle", replaces=second.record.id)
+        assert third.accepted, third.report
+        assert_current(store)
+        assert figure(store, SIDOARJO, FOOTWEAR, "2023") == sidoarjo_2023
+        assert figure(store, BLORA, FOOTWEAR, "2023") == blora_2023 + 90
+        assert figure(store, aggregates.NATION, FOOTWEAR, "2023") == nation_2023 + 90
+        links = aggregates.stored_links(store, BASE)
+        assert new not in links[(SIDOARJO, FOOTWEAR)] and new in links[(BLORA, FOOTWEAR)]
+
+        subs.withdraw(store, SETTINGS, third.record.id, principal=STEWARD)
         assert_current(store)
         assert aggregates.stored(store, BASE) == before
+        assert aggregates.stored_links(store, BASE) == links_before
+        assert not caplog.records  # every step was a delta, none fell back to a recompute
+    finally:
+        store.close()
+
+
+def observation(name: str, units: str, year: str = "2025") -> str:
+    return (f"<{BASE}observasi/uji/{name}> kl:refSentra <{WEDORO}> ; kl:refIndustry <{FOOTWEAR}> ; "
+            f"kl:refPeriod \"{year}\"^^xsd:gYear ; kl:unitCount {units} .")
+
+
+def raw_write(store: EmbeddedStore, sentra: list[str], update: str) -> None:
+    """A write about ``sentra`` outside the submissions, with the aggregates kept current."""
+    before = aggregates.snapshot(store, sentra)
+    store.update(f"PREFIX kl: <{KL}>\nPREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n{update}")
+    aggregates.keep_current(store, BASE, before)
+
+
+def test_counts_that_are_no_whole_number_count_nowhere(
+        seeded_store_copy: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The shapes refuse them in a submission; written otherwise, they are skipped both by the
+    delta and by the recompute (a decimal with a whole value, which the store keeps as "12",
+    counts). A figure that drops to 0 is removed."""
+    caplog.set_level(logging.WARNING, logger="kg.aggregates")
+    store = EmbeddedStore(seeded_store_copy)
+    graph = f"{BASE}graph/uji"
+    try:
+        counts = {"a": "2.5", "b": '"12.0"^^xsd:decimal', "c": '"dua"', "d": "11"}
+        data = " ".join(observation(name, units) for name, units in counts.items())
+        raw_write(store, [WEDORO], f"INSERT DATA {{ GRAPH <{graph}> {{ {data} }} }}")
+        assert_current(store)
+        assert figure(store, SIDOARJO, FOOTWEAR, "2025") == 11 + 12
+        assert figure(store, aggregates.NATION, aggregates.ALL_INDUSTRIES, "2025") == 11 + 12
+        raw_write(store, [WEDORO], f"DROP GRAPH <{graph}>")
+        assert_current(store)
+        assert not [key for key in aggregates.stored(store, BASE) if key[3] == "2025"]
+        assert not caplog.records
+    finally:
+        store.close()
+
+
+def test_stale_figures_are_recomputed_rather_than_carried(
+        seeded_store_copy: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A figure the delta would take below zero cannot have been current: the figures concerned
+    are recomputed from the observations instead."""
+    caplog.set_level(logging.WARNING, logger="kg.aggregates")
+    store = EmbeddedStore(seeded_store_copy)
+    graph = aggregates.aggregates_graph(BASE)
+    try:
+        stale = aggregates.observation_iri(BASE, (aggregates.NATION, aggregates.NATION, FOOTWEAR, "2023"))
+        store.update(f"DELETE {{ GRAPH <{graph}> {{ <{stale}> <{KL}unitTotal> ?n }} }} "
+                     f"INSERT {{ GRAPH <{graph}> {{ <{stale}> <{KL}unitTotal> 1 }} }} "
+                     f"WHERE {{ GRAPH <{graph}> {{ <{stale}> <{KL}unitTotal> ?n }} }}")
+        assert figure(store, aggregates.NATION, FOOTWEAR, "2023") == 1
+        raw_write(store, [WEDORO], f"DELETE WHERE {{ GRAPH ?g {{ ?o kl:refSentra <{WEDORO}> ; "
+                  f"kl:refPeriod \"2023\"^^xsd:gYear ; kl:unitCount ?n }} }}")
+        assert "were not current" in caplog.text
+        assert_current(store)
     finally:
         store.close()
 
