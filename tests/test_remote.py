@@ -470,6 +470,29 @@ def test_submission_cut_mid_ingest_leaves_nothing(remote: Remote) -> None:
         proxy.close()
 
 
+def test_submission_replace_and_withdraw(remote: Remote) -> None:
+    """A submission replaced, then withdrawn, on the server: the replacement's data is what the
+    store holds, and nothing of either is left after the withdrawal."""
+    store = _open(remote)
+    steward = Principal("dinas-uji", "steward")
+    slug = f"uji-ganti-{remote.kind}"
+    subject = f"<{BASE}sentra/{slug}>"
+    first = subs.submit(store, remote.settings, _submission(slug), principal=steward,
+                        filename="uji.ttl", media_type="text/turtle")
+    assert first.accepted and first.record is not None
+    renamed = _submission(slug).replace(f'"Sentra Uji {slug}"@id'.encode(), b'"Sentra Uji Baru"@id')
+    second = subs.submit(store, remote.settings, renamed, principal=steward, filename="uji.ttl",
+                         media_type="text/turtle", replaces=first.record.id)
+    assert second.accepted and second.record is not None
+    labels = {r["l"].value for r in store.query(
+        f"SELECT ?l WHERE {{ {subject} <http://www.w3.org/2000/01/rdf-schema#label> ?l }}")}
+    assert labels == {"Sentra Uji Baru"}
+    statuses = {r.id: r.status for r in subs.list_submissions(store, base_iri=BASE)}
+    assert statuses[first.record.id] == "replaced" and statuses[second.record.id] == "active"
+    subs.withdraw(store, remote.settings, second.record.id, principal=steward)
+    assert not bool(store.query(f"ASK {{ {subject} ?p ?o }}"))
+
+
 def test_retries_then_reports_an_unreachable_store() -> None:
     from kg import remote as remote_module
 
