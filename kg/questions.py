@@ -490,7 +490,7 @@ def _run_by_units(store: Store, question: Question, sparql: str, bindings: Mappi
             if re.search(rf"[?$]{name}\b", mask(listing))}
     unit_vars, units = _run(store, question, listing, used, end)
     # the parameters are bound in the query already; a server may write them back in another
-    # lexical form (Virtuoso: a decimal 1 as 1.0), which would not join with the bound term
+    # form (Virtuoso 7.2 returns a bound decimal 1 as the integer 1), which would not join with it
     unit_vars = [v for v in unit_vars if v not in bindings]
     for k in question.unit_cuts(end):
         chosen = [tuple(u[v] for v in unit_vars) for u in units[:k]]
