@@ -250,6 +250,31 @@ def test_a_unit_cut_grows_until_the_page_is_full(tmp_path: Path) -> None:
         assert cut.sparql.count(f"{BASE}unit/u") == min(cut_at, 6), (offset, limit)
 
 
+def test_blank_node_units_are_cut_in_place(tmp_path: Path) -> None:
+    """Blank nodes cannot be written in VALUES: the runner cuts the units sub-select in place
+    instead, and the pages are still the slices of the whole answer."""
+    from kg.questions import run_question
+    from kg.store import EmbeddedStore
+
+    question = parse_question(write(tmp_path, GOOD_HEADER + UNITS_QUERY, "units.rq"), base_iri=BASE)
+    uncut = parse_question(write(tmp_path, GOOD_HEADER + UNITS_QUERY.replace(
+        "LIMIT 3  # klaster:page-units", ""), "uncut.rq"), base_iri=BASE)
+    kl, sentra = "https://w3id.org/klaster/ontology#", f"{BASE}sentra/wedoro"
+    triples = []
+    for u, products in enumerate((2, 0, 3), start=1):
+        triples.append(f"<{sentra}> <{kl}hasMember> _:u{u} .")
+        triples += [f"_:u{u} <{kl}produces> <{BASE}product/p{u}{i}> ." for i in range(products)]
+    store = EmbeddedStore()
+    store.update("INSERT DATA { " + " ".join(triples) + " }")
+    whole = run_question(store, uncut, {"sentra": sentra, "limit": "100"}, base_iri=BASE).rows
+    assert len(whole) == 6
+    for offset, limit in ((0, 1), (1, 2), (3, 3), (2, 10)):
+        cut = run_question(store, question, {"sentra": sentra, "offset": str(offset),
+                                             "limit": str(limit)}, base_iri=BASE)
+        assert [r[1:] for r in cut.rows] == [r[1:] for r in whole[offset:offset + limit]]
+        assert "VALUES (" not in cut.sparql and "  # klaster:page-units" in cut.sparql
+
+
 def test_a_unit_cut_must_end_one_sub_select(tmp_path: Path) -> None:
     outside = UNITS_QUERY.replace("LIMIT 3  # klaster:page-units\n  }", "}").replace(
         "ORDER BY ?unit ?p\n", "ORDER BY ?unit ?p\nLIMIT 3  # klaster:page-units\n")
