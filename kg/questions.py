@@ -41,6 +41,20 @@ that the rows of the first ``k`` units come before all others. ``corridor`` uses
 sentra are its units, and the first sentra alone usually fill a page (at national scale each
 sentra has 100–2,000 partner rows, the whole answer up to 1.4 million).
 
+A question ranked by a score that adds up over units can stop early too (the threshold algorithm
+of Fagin, Lotem & Naor 2003): ``# klaster:page-units bound=?b score=?s`` ends the last line of
+the sub-select that lists the units, each with ``?b``, the most a row can gain from that unit. It
+has no LIMIT and needs no order (every unit is listed, and the runner puts the largest bounds
+first; Virtuoso 7.2 sorts at most 10,000 rows under a LIMIT). The query must take its *candidate* rows from the units of that sub-select and score each
+candidate over every unit (not only those listed); the answer is ordered by ``?s`` descending
+first. Rows that share none of the first ``k`` units score at most the sum of ``?b`` over the
+other units, so once the page is full and its last row scores more than that, no other row can
+enter it. :func:`run_question` lists every unit, then binds the first 1, 4, 16, … of them (without
+``?b``) until that holds or every unit is in (blank-node units are all taken at once); run by
+hand, the file takes its candidates from every unit. The partner questions use it: the units are the sentra's items, ``?b``
+is ``1/users``, and the candidates come from its rarest items first, so a scheme that 68,000
+sentra use is only looked up for the candidates instead of read in full.
+
 A line can state, as a pattern the store can start from, a condition the query already checks
 for a parameter: end it with ``# klaster:if-given p``. :func:`run_question` keeps the line when
 ``p`` has a value and drops it when not (an unbound ``?p`` in a pattern would make the store
@@ -97,6 +111,9 @@ _ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.I)
 _PAGE_LIMIT = re.compile(r"\bLIMIT\s+\d+(?=[ \t]*#[ \t]*klaster:page(?![\w-]))", re.I)
 #: ``LIMIT n  # klaster:page-units``: the cut of a sub-select listing the units of the answer.
 _UNITS_LIMIT = re.compile(r"\bLIMIT\s+\d+(?=[ \t]*#[ \t]*klaster:page-units(?![\w-]))", re.I)
+#: ``# klaster:page-units bound=?b score=?s`` (no LIMIT): units that bound a summed score (module text).
+_UNITS_BOUND = re.compile(r"#[ \t]*klaster:page-units[ \t]+bound=\?(?P<bound>[A-Za-z_]\w*)"
+                          r"[ \t]+score=\?(?P<score>[A-Za-z_]\w*)[ \t]*$", re.M)
 #: the first unit cut, and the factor it grows by while the page is not full
 FIRST_UNITS, UNITS_GROWTH = 1, 4
 _FIRST_SELECT = re.compile(r"\bSELECT\b", re.I)
@@ -145,8 +162,16 @@ class Question:
 
     @property
     def page_units(self) -> bool:
-        """True when a sub-select lists the answer's units (``LIMIT n  # klaster:page-units``)."""
-        return bool(_UNITS_LIMIT.search(self.sparql))
+        """True when a sub-select lists the answer's units (``LIMIT n  # klaster:page-units``, or
+        ``# klaster:page-units bound=?b score=?s``)."""
+        return bool(_UNITS_LIMIT.search(self.sparql) or _UNITS_BOUND.search(self.sparql))
+
+    @property
+    def units_bound(self) -> tuple[str, str] | None:
+        """``(bound, score)`` when the units bound a summed score
+        (``# klaster:page-units bound=?b score=?s``), otherwise None."""
+        match = _UNITS_BOUND.search(self.sparql)
+        return (match.group("bound"), match.group("score")) if match else None
 
     def unit_cuts(self, rows: int) -> list[int]:
         """The unit cuts :func:`run_question` tries, in turn, for a page that ends at row ``rows``."""
@@ -159,8 +184,8 @@ class Question:
                         units: int | None = None) -> str:
         """The query with every ``LIMIT n  # klaster:page`` cut set to ``rows`` and every
         ``LIMIT n  # klaster:page-units`` cut set to ``units`` (default ``rows``, which always
-        holds the page); with ``given`` (the names of the parameters that have a value), without
-        the ``# klaster:if-given p`` lines of the parameters that have none."""
+        holds the page); with ``given`` (the names of the parameters that have a value), without the
+        ``# klaster:if-given p`` lines of the parameters that have none."""
         sparql = _PAGE_LIMIT.sub(f"LIMIT {int(rows)}", self.sparql)
         sparql = _UNITS_LIMIT.sub(f"LIMIT {int(rows if units is None else units)}", sparql)
         if given is None:
@@ -294,18 +319,39 @@ def _param(source: str, raw: object, base_iri: str) -> Param:
 
 
 def _check_units(source: str, body: str) -> None:
-    """Every ``# klaster:page-units`` cut ends a sub-select (``{ SELECT … }``), and all of them are
-    the same sub-select (its units are listed once and bound in each place)."""
+    """Every ``# klaster:page-units`` mark ends a sub-select (``{ SELECT … }``), all of them are
+    the same sub-select (its units are listed once and bound in each place), and a bound and a score
+    are projected where they are named."""
     try:
-        groups = {re.sub(r"\s+", " ", body[a:b]) for a, b in _units_spans(body)}
+        spans = _units_spans(body)
     except ValueError:
-        groups = set()
-    if not groups or any(not re.match(r"\{\s*SELECT\b", mask(g), re.I) for g in groups):
+        spans = []
+    masked = mask(body)  # before the spaces are folded: a comment ends at its line's end
+    groups = {re.sub(r"\s+", " ", body[a:b]) for a, b in spans}
+    if not spans or any(not re.match(r"\{\s*SELECT\b", masked[a:b], re.I) for a, b in spans):
         raise QuestionDefinitionError(f"{source}: a '# klaster:page-units' cut must end a sub-select "
                                       "({ SELECT … LIMIT n  # klaster:page-units })")
-    if len(groups) > 1:
+    if len(groups) > 1 or len(spans) != len(_UNITS_LIMIT.findall(body) + _UNITS_BOUND.findall(body)):
         raise QuestionDefinitionError(f"{source}: every '# klaster:page-units' sub-select must be the "
                                       "same text (the units are listed once)")
+    bound = _UNITS_BOUND.search(body)
+    if bound and _UNITS_LIMIT.search(body):
+        raise QuestionDefinitionError(f"{source}: units that bound a score are listed in full: write "
+                                      "'# klaster:page-units bound=?b score=?s' without a LIMIT, in "
+                                      "every place")
+    if bound:
+        for where, text, name in (("the units sub-select", _units_listing(body), bound.group("bound")),
+                                  ("the query", body, bound.group("score"))):
+            if name not in _projected(text):
+                raise QuestionDefinitionError(f"{source}: '# klaster:page-units bound=?"
+                                              f"{bound.group('bound')} score=?{bound.group('score')}'"
+                                              f": {where} does not project ?{name}")
+
+
+def _projected(sparql: str) -> set[str]:
+    """The variables a SELECT query projects."""
+    result = ox.Store().query(sparql)
+    return {v.value for v in result.variables} if isinstance(result, ox.QuerySolutions) else set()
 
 
 def _check_parses(source: str, where: str, sparql: str,
@@ -385,7 +431,7 @@ def parse_question(path: Path, *, base_iri: str) -> Question:
     if _IF_GIVEN.search(body):
         _check_parses(source, "the query without its '# klaster:if-given' lines",
                       _IF_GIVEN.sub("", body), examples)
-    if _UNITS_LIMIT.search(body):
+    if _UNITS_LIMIT.search(body) or _UNITS_BOUND.search(body):
         _check_units(source, body)
     for mark, pattern in (("page", _PAGE_LIMIT), ("page-units", _UNITS_LIMIT)):
         if pattern.search(body) and not _ORDER_BY.search(mask(body)):
@@ -468,9 +514,9 @@ def _paging(question: Question, values: dict[str, object], base_iri: str,
     return limit, offset
 
 
-def _run(store: Store, question: Question, sparql: str, bindings: Mapping[str, ox.Term], end: int
-         ) -> tuple[list[str], list[ox.QuerySolution]]:
-    """The variables and the first ``end`` solutions of ``sparql``."""
+def _run(store: Store, question: Question, sparql: str, bindings: Mapping[str, ox.Term],
+         end: int | None) -> tuple[list[str], list[ox.QuerySolution]]:
+    """The variables and the first ``end`` solutions of ``sparql`` (every one for None)."""
     result = store.query(sparql, bindings=bindings)
     if not isinstance(result, ox.QuerySolutions):  # pragma: no cover - the loader checks SELECT
         raise QuestionDefinitionError(f"{question.source}: not a SELECT query")
@@ -479,38 +525,75 @@ def _run(store: Store, question: Question, sparql: str, bindings: Mapping[str, o
 
 def _run_by_units(store: Store, question: Question, sparql: str, bindings: Mapping[str, ox.Term],
                   end: int) -> tuple[list[str], list[ox.QuerySolution], str]:
-    """Run a question with a ``# klaster:page-units`` sub-select: list its first ``end`` units once,
-    then run the query with the first 1, 4, 16, … of them bound as ``VALUES`` in place of the
-    sub-select, until the page is full or every listed unit is in. Returns the variables, the
-    first ``end`` solutions and the text that ran last."""
+    """Run a question with a ``# klaster:page-units`` sub-select: list its units once (the first
+    ``end``, which hold the page; or every unit, largest bound first, when they bound a score), then
+    run the query with the first 1, 4, 16, … of them bound as ``VALUES`` in place of the
+    sub-select, until the page is settled (full; and, when the units bound a score, its last row
+    scoring more than the other units can add up to) or every listed unit is in. Returns the
+    variables, the first ``end`` solutions and the text that ran last."""
     spans = _units_spans(sparql)
-    start, stop = spans[0]
-    listing = sparql[:_FIRST_SELECT.search(mask(sparql)).start()] + sparql[start + 1:stop - 1]
+    listing = _units_listing(sparql)
     used = {name: term for name, term in bindings.items()
             if re.search(rf"[?$]{name}\b", mask(listing))}
-    unit_vars, units = _run(store, question, listing, used, end)
+    unit_vars, units = _run(store, question, listing, used, None)
     # the parameters are bound in the query already; a server may write them back in another
     # form (Virtuoso 7.2 returns a bound decimal 1 as the integer 1), which would not join with it
     unit_vars = [v for v in unit_vars if v not in bindings]
-    for k in question.unit_cuts(end):
+    bound, score = question.units_bound or (None, None)
+    rest: list[Decimal] = []
+    if bound:  # the bounds are the runner's, not the query's (and not every server reads them back)
+        unit_vars = [v for v in unit_vars if v != bound]
+        units.sort(key=lambda u: (-_number(u[bound], Decimal("Infinity")),
+                                  [str(u[v]) for v in unit_vars]))
+        bounds = [_number(u[bound], Decimal("Infinity")) for u in units]
+        rest = list(itertools.accumulate(reversed(bounds)))[::-1] + [Decimal(0)]  # units k… at most
+    for k in question.unit_cuts(max(len(units), 1) if bound else end):
         chosen = [tuple(u[v] for v in unit_vars) for u in units[:k]]
         try:
             block = "{ " + values_block(unit_vars, chosen) + " }"
-        except ValueError:  # a blank-node unit: cut the sub-select in place instead
-            text = question.sparql_for_page(end, given=bindings.keys(), units=k)
+        except ValueError:  # a blank-node unit: cut the sub-select in place instead (or, with no
+            # order to cut by, take every unit)
+            text = sparql if bound else question.sparql_for_page(end, given=bindings.keys(), units=k)
+            k = len(units) if bound else k
         else:
             text = sparql
             for a, b in reversed(spans):
                 text = text[:a] + block + text[b:]
         variables, head = _run(store, question, text, bindings, end)
-        if len(head) == end or k >= len(units):  # the page is full, or every unit is in
+        if k >= len(units):  # every unit is in
             return variables, head, text
-    raise AssertionError("unit_cuts ends at end")  # pragma: no cover
+        full = len(head) == end
+        if full and (not bound or _number(head[-1][score], Decimal("-Infinity")) > _margin(rest[k])):
+            return variables, head, text
+    raise AssertionError("unit_cuts ends at the last unit")  # pragma: no cover
+
+
+def _number(term: ox.Term | None, otherwise: Decimal) -> Decimal:
+    """A bound or a score as a Decimal, ``otherwise`` when it is not a number (a unit without a
+    bound bounds nothing: +infinity; a row without a score beats nothing: -infinity)."""
+    try:
+        return Decimal(term.value)  # type: ignore[union-attr]
+    except (AttributeError, ArithmeticError):
+        return otherwise
+
+
+def _margin(rest: Decimal) -> Decimal:
+    """What a score must exceed to beat every row outside the candidates, which score at most
+    ``rest``: ``rest`` plus a rounding error (a server may add the bounds in floating point)."""
+    return rest + abs(rest) * Decimal("1e-9")
+
+
+def _units_listing(sparql: str) -> str:
+    """The units sub-select of ``sparql`` as a query of its own (with the query's prologue)."""
+    start, stop = _units_spans(sparql)[0]
+    return sparql[:_FIRST_SELECT.search(mask(sparql)).start()] + sparql[start + 1:stop - 1]
 
 
 def _units_spans(sparql: str) -> list[tuple[int, int]]:
-    """The ``{ SELECT … LIMIT n  # klaster:page-units }`` groups of ``sparql``."""
-    return [enclosing_group(sparql, m.start()) for m in _UNITS_LIMIT.finditer(sparql)]
+    """The ``{ SELECT … LIMIT n  # klaster:page-units }`` groups of ``sparql`` (or those ending in
+    ``# klaster:page-units bound=?b score=?s``), in text order."""
+    marks = itertools.chain(_UNITS_LIMIT.finditer(sparql), _UNITS_BOUND.finditer(sparql))
+    return [enclosing_group(sparql, m.start()) for m in sorted(marks, key=lambda m: m.start())]
 
 
 def run_question(store: Store, question: Question, raw_params: Mapping[str, object], *,

@@ -287,6 +287,89 @@ def test_a_unit_cut_must_end_one_sub_select(tmp_path: Path) -> None:
         parse_question(write(tmp_path, GOOD_HEADER + twice, "units.rq"), base_iri=BASE)
 
 
+BOUND_QUERY = """PREFIX kl: <https://w3id.org/klaster/ontology#>
+SELECT ?sentra ?p ?score WHERE {
+  {
+    SELECT ?sentra ?p (SUM(?w) AS ?score) WHERE {
+      { SELECT DISTINCT ?sentra ?p WHERE {
+          { SELECT ?sentra ?unit ?b WHERE { ?sentra kl:hasMember ?unit . ?unit kl:weight ?b }
+            # klaster:page-units bound=?b score=?score
+          }
+          ?p kl:produces ?unit } }
+      ?sentra kl:hasMember ?item . ?item kl:weight ?w . ?p kl:produces ?item
+    }
+    GROUP BY ?sentra ?p
+  }
+}
+ORDER BY DESC(?score) ?p
+"""
+
+
+def test_units_that_bound_a_score_are_declared_with_it(tmp_path: Path) -> None:
+    question = parse_question(write(tmp_path, GOOD_HEADER + BOUND_QUERY, "bound.rq"), base_iri=BASE)
+    assert question.page_units and question.units_bound == ("b", "score")
+    plain = parse_question(write(tmp_path, GOOD_HEADER + UNITS_QUERY, "units.rq"), base_iri=BASE)
+    assert plain.units_bound is None and "LIMIT 5  # klaster:page-units" in plain.sparql_for_page(5)
+    mark = "# klaster:page-units bound=?b score=?score"
+    for wrong, message in ((mark, "# klaster:page-units bound=?weight score=?score"),
+                           (mark, "# klaster:page-units bound=?b score=?total"),
+                           (mark, "LIMIT 3  " + mark), ("?unit kl:weight ?b }", "?unit kl:weight ?b } "
+                                                        "LIMIT 3  # klaster:page-units")):
+        with pytest.raises(QuestionDefinitionError, match="does not project|without a LIMIT"):
+            parse_question(write(tmp_path, GOOD_HEADER + BOUND_QUERY.replace(wrong, message)),
+                           base_iri=BASE)
+
+
+def test_a_score_bound_stops_once_no_other_row_can_enter_the_page(tmp_path: Path) -> None:
+    """Units u1, u2, u3 bound the score by 0.5, 0.3 and 0.2. p1 and p2 come through u1 (scores
+    0.8 and 0.7, u2 and u3 counted too); q, through u2 and u3 only, scores 0.5, which is as much
+    as the units after u1 allow. A page of one row (two rows read) is settled by u1 alone; a page
+    that needs a third row takes every unit. Every page is the slice of the whole answer."""
+    from kg.questions import run_question
+    from kg.store import EmbeddedStore
+
+    question = parse_question(write(tmp_path, GOOD_HEADER + BOUND_QUERY, "bound.rq"), base_iri=BASE)
+    kl, sentra = "https://w3id.org/klaster/ontology#", f"{BASE}sentra/wedoro"
+    weights = {"u1": "0.5", "u2": "0.3", "u3": "0.2"}
+    makers = {"p1": ("u1", "u2"), "p2": ("u1", "u3"), "q": ("u2", "u3"), "r": ("u3",)}
+    triples = [f"<{sentra}> <{kl}hasMember> <{BASE}unit/{u}> . <{BASE}unit/{u}> <{kl}weight> {w} ."
+               for u, w in weights.items()]
+    triples += [f"<{BASE}p/{p}> <{kl}produces> <{BASE}unit/{u}> ." for p, us in makers.items() for u in us]
+    store = EmbeddedStore()
+    store.update("INSERT DATA { " + " ".join(triples) + " }")
+    whole = run_question(store, parse_question(write(tmp_path, GOOD_HEADER + BOUND_QUERY.replace(
+        "# klaster:page-units bound=?b score=?score", ""), "whole.rq"), base_iri=BASE),
+        {"sentra": sentra, "limit": "10"}, base_iri=BASE).rows
+    assert [(r[0].rsplit("/", 1)[1], float(r[1])) for r in whole] == [
+        ("p1", 0.8), ("p2", 0.7), ("q", 0.5), ("r", 0.2)]
+    for (offset, limit), units in {(0, 1): 1, (0, 2): 3, (1, 1): 3, (2, 2): 3, (0, 10): 3}.items():
+        cut = run_question(store, question, {"sentra": sentra, "offset": str(offset),
+                                             "limit": str(limit)}, base_iri=BASE)
+        assert cut.rows == whole[offset:offset + limit], (offset, limit)
+        assert cut.truncated == (offset + limit < len(whole))
+        assert "VALUES (?unit)" in cut.sparql  # the bound ?b is the runner's, not written back
+        assert cut.sparql.count(f"{BASE}unit/u") == units, (offset, limit)
+
+
+def test_blank_node_units_that_bound_a_score_are_all_taken(tmp_path: Path) -> None:
+    """Blank nodes cannot be written in VALUES, and units without an order cannot be cut in place:
+    the runner takes every unit at once, and the pages are still the slices of the whole answer."""
+    from kg.questions import run_question
+    from kg.store import EmbeddedStore
+
+    question = parse_question(write(tmp_path, GOOD_HEADER + BOUND_QUERY, "bound.rq"), base_iri=BASE)
+    kl, sentra = "https://w3id.org/klaster/ontology#", f"{BASE}sentra/wedoro"
+    store = EmbeddedStore()
+    store.update(f"INSERT DATA {{ <{sentra}> <{kl}hasMember> _:u1, _:u2 . _:u1 <{kl}weight> 0.6 . "
+                 f"_:u2 <{kl}weight> 0.4 . <{BASE}p/a> <{kl}produces> _:u1 . "
+                 f"<{BASE}p/b> <{kl}produces> _:u1, _:u2 . <{BASE}p/c> <{kl}produces> _:u2 }}")
+    pages = [run_question(store, question, {"sentra": sentra, "offset": str(o), "limit": "1"},
+                          base_iri=BASE) for o in range(3)]
+    assert [(p.rows[0][0].rsplit("/", 1)[1], float(p.rows[0][1])) for p in pages] == [
+        ("b", 1.0), ("a", 0.6), ("c", 0.4)]
+    assert all("VALUES (" not in p.sparql for p in pages)
+
+
 def test_a_page_cut_needs_an_order(tmp_path: Path) -> None:
     text = GOOD_HEADER + PAGED_QUERY.replace("\nORDER BY ?p\n", "\n")
     with pytest.raises(QuestionDefinitionError, match="klaster:page"):

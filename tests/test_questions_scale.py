@@ -107,3 +107,44 @@ def test_corridor_pages_are_slices_of_the_whole_answer(seeded_store: Path, kawas
         assert page.truncated == (offset + size < len(rows))
         paged.extend(page.records())
     assert _items_as_sets(paged) == _items_as_sets(rows)
+
+
+#: the partner questions whose candidates come from the sentra's rarest items first, and the link
+#: from a sentra (or an enterprise) to an item of that kind
+BOUNDED = {"technology-partners": "usesTechnology", "skill-partners": "needsSkill",
+           "financing-partners": "usesFinancingScheme"}
+
+
+@pytest.mark.parametrize("name", sorted(BOUNDED))
+def test_partners_come_from_the_rarest_items_first(name: str) -> None:
+    """X has a rare item (3 sentra), a middling one (5) and a common one (9 sentra, and enterprises
+    that must not count). p1 and p2 share the rare item (scores 1/3 + 1/5 and 1/3 + 1/9); q shares
+    the other two (1/5 + 1/9, less than the 1/3 of the rare item alone). The first page of one
+    row reads the rare item's users only; every page is the slice of the whole answer, with the
+    scores counted over every shared item."""
+    question = QUESTIONS[name]
+    assert question.units_bound == ("bound", "score")
+    kl, link = "https://w3id.org/klaster/ontology#", BOUNDED[name]
+    users = {"rare": ("x", "p1", "p2"), "mid": ("x", "p1", "q", "s1", "s2"),
+             "common": ("x", "p2", "q") + tuple(f"r{i}" for i in range(6))}
+    sentra = sorted({s for names in users.values() for s in names})
+    triples = [f"<{BASE}sentra/{s}> a <{kl}Sentra> ." for s in sentra]
+    triples += [f"<{BASE}sentra/{s}> <{kl}{link}> <{BASE}item/{item}> ."
+                for item, names in users.items() for s in names]
+    triples += [f"<{BASE}usaha/e{i}> a <{kl}Enterprise> ; <{kl}{link}> <{BASE}item/common> ."
+                for i in range(3)]
+    store = EmbeddedStore()
+    store.update("INSERT DATA { " + " ".join(triples) + " }")
+    rebuild_sharing(store, BASE)
+    params = {"sentra": "id:sentra/x"}
+    whole = run_question(store, question, {**params, "limit": "100"}, base_iri=BASE)
+    rows = [(r["partner"].rsplit("/", 1)[1], round(float(r["score"]), 6)) for r in whole.records()]
+    assert rows[:3] == [("p1", round(1 / 3 + 1 / 5, 6)), ("p2", round(1 / 3 + 1 / 9, 6)),
+                        ("q", round(1 / 5 + 1 / 9, 6))]
+    assert len(rows) == len(sentra) - 1 and whole.sparql.count(f"{BASE}item/") == 3
+    for offset, limit in ((0, 1), (0, 2), (1, 1), (2, 3), (5, 4)):
+        page = run_question(store, question, {**params, "limit": str(limit), "offset": str(offset)},
+                            base_iri=BASE)
+        assert page.rows == whole.rows[offset:offset + limit], (offset, limit)
+        listed = page.sparql.count(f"{BASE}item/")
+        assert listed == (1 if (offset, limit) == (0, 1) else 3), (offset, limit)
