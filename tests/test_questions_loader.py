@@ -244,9 +244,10 @@ def test_a_unit_cut_grows_until_the_page_is_full(tmp_path: Path) -> None:
         cut = run_question(store, question, params, base_iri=BASE)
         assert cut.rows == whole.rows[offset:offset + limit], (offset, limit)
         assert cut.truncated == (offset + limit < 13)
-        # the units listed once, the first cut_at of them bound in place of the sub-select
-        # (the bound parameter ?sentra is not repeated in VALUES)
-        assert "VALUES (?unit)" in cut.sparql and "klaster:page-units" not in cut.sparql
+        # the units listed once, the first cut_at of them bound in place of the sub-select (the
+        # parameter ?sentra written as bound)
+        assert "VALUES (?sentra ?unit)" in cut.sparql and "klaster:page-units" not in cut.sparql
+        assert cut.sparql.count(f"(<{sentra}> <{BASE}unit/u") == min(cut_at, 6)
         assert cut.sparql.count(f"{BASE}unit/u") == min(cut_at, 6), (offset, limit)
 
 
@@ -347,7 +348,7 @@ def test_a_score_bound_stops_once_no_other_row_can_enter_the_page(tmp_path: Path
                                              "limit": str(limit)}, base_iri=BASE)
         assert cut.rows == whole[offset:offset + limit], (offset, limit)
         assert cut.truncated == (offset + limit < len(whole))
-        assert "VALUES (?unit)" in cut.sparql  # the bound ?b is the runner's, not written back
+        assert "VALUES (?sentra ?unit)" in cut.sparql  # the bound ?b is the runner's, not written
         assert cut.sparql.count(f"{BASE}unit/u") == units, (offset, limit)
 
 
