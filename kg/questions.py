@@ -44,16 +44,17 @@ sentra has 100–2,000 partner rows, the whole answer up to 1.4 million).
 A question ranked by a score that adds up over units can stop early too (the threshold algorithm
 of Fagin, Lotem & Naor 2003): ``# klaster:page-units bound=?b score=?s`` ends the last line of
 the sub-select that lists the units, each with ``?b``, the most a row can gain from that unit. It
-has no LIMIT and needs no order (every unit is listed, and the runner puts the largest bounds
-first; Virtuoso 7.2 sorts at most 10,000 rows under a LIMIT). The query must take its *candidate* rows from the units of that sub-select and score each
-candidate over every unit (not only those listed); the answer is ordered by ``?s`` descending
-first. Rows that share none of the first ``k`` units score at most the sum of ``?b`` over the
-other units, so once the page is full and its last row scores more than that, no other row can
-enter it. :func:`run_question` lists every unit, then binds the first 1, 4, 16, … of them (without
-``?b``) until that holds or every unit is in (blank-node units are all taken at once); run by
-hand, the file takes its candidates from every unit. The partner questions use it: the units are the sentra's items, ``?b``
-is ``1/users``, and the candidates come from its rarest items first, so a scheme that 68,000
-sentra use is only looked up for the candidates instead of read in full.
+has no LIMIT and needs no order: every unit is listed, and the runner puts the largest bounds
+first (Virtuoso 7.2 sorts at most 10,000 rows under a LIMIT). The query must take its *candidate*
+rows from the units of that sub-select and score each candidate over every unit (not only those
+listed); the answer is ordered by ``?s`` descending first. Rows that share none of the first ``k``
+units score at most the sum of ``?b`` over the other units, so once the page is full and its last
+row scores more than that, no other row can enter it. :func:`run_question` lists every unit, then
+binds the first 1, 4, 16, … of them (without ``?b``) until that holds or every unit is in
+(blank-node units are all taken at once); run by hand, the file takes its candidates from every
+unit. The partner questions use it: the units are the sentra's items, ``?b`` is ``1/users``, and
+the candidates come from the rarest items first, so a scheme that 68,000 sentra use is only
+looked up for the candidates instead of read in full.
 
 A line can state, as a pattern the store can start from, a condition the query already checks
 for a parameter: end it with ``# klaster:if-given p``. :func:`run_question` keeps the line when
@@ -544,10 +545,11 @@ def _run_by_units(store: Store, question: Question, sparql: str, bindings: Mappi
     rest: list[Decimal] = []
     if bound:  # the bounds are the runner's, not the query's (and not every server reads them back)
         unit_vars = [v for v in unit_vars if v != bound]
-        units.sort(key=lambda u: (-_number(u[bound], Decimal("Infinity")),
-                                  [str(u[v]) for v in unit_vars]))
-        bounds = [_number(u[bound], Decimal("Infinity")) for u in units]
-        rest = list(itertools.accumulate(reversed(bounds)))[::-1] + [Decimal(0)]  # units k… at most
+        for u in units:
+            u[bound] = _number(u[bound], Decimal("Infinity"))
+        units.sort(key=lambda u: (-u[bound], [str(u[v]) for v in unit_vars]))
+        # rest[k]: the most a row outside the candidates of the first k units can score
+        rest = list(itertools.accumulate(u[bound] for u in reversed(units)))[::-1] + [Decimal(0)]
     for k in question.unit_cuts(max(len(units), 1) if bound else end):
         chosen = [tuple(u[v] for v in unit_vars) for u in units[:k]]
         try:
