@@ -343,20 +343,15 @@ def _check_units(source: str, body: str) -> None:
     if bound:
         for where, text, name in (("the units sub-select", _units_listing(body), bound.group("bound")),
                                   ("the query", body, bound.group("score"))):
-            if name not in _projected(text):
+            if name not in _check_parses(source, where, text):
                 raise QuestionDefinitionError(f"{source}: '# klaster:page-units bound=?"
                                               f"{bound.group('bound')} score=?{bound.group('score')}'"
                                               f": {where} does not project ?{name}")
 
 
-def _projected(sparql: str) -> set[str]:
-    """The variables a SELECT query projects."""
-    result = ox.Store().query(sparql)
-    return {v.value for v in result.variables} if isinstance(result, ox.QuerySolutions) else set()
-
-
 def _check_parses(source: str, where: str, sparql: str,
-                  bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> None:
+                  bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> set[str]:
+    """Check that ``sparql`` is a SELECT query the store parses; returns the variables it projects."""
     try:
         result = ox.Store().query(sparql, substitutions={ox.Variable(k): v for k, v in
                                                           (bindings or {}).items()})
@@ -366,6 +361,7 @@ def _check_parses(source: str, where: str, sparql: str,
         raise QuestionDefinitionError(f"{source}: {where}: {exc}") from None
     if not isinstance(result, ox.QuerySolutions):
         raise QuestionDefinitionError(f"{source}: {where} must be a SELECT query")
+    return {v.value for v in result.variables}
 
 
 def parse_question(path: Path, *, base_iri: str) -> Question:
