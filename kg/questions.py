@@ -39,7 +39,8 @@ the page, since each unit gives a row), then runs the query with the first 1, 4,
 the page is full or every listed unit is in. The outer order must begin with the units' order, so
 that the rows of the first ``k`` units come before all others. ``corridor`` uses it: an area's
 sentra are its units, and the first sentra alone usually fill a page (at national scale each
-sentra has 100–2,000 partner rows, the whole answer up to 1.4 million).
+sentra has 100–2,000 partner rows, the whole answer up to 1.4 million), and so does
+``unreached-specialised`` (its units are the specialised kabupaten/kota figures, in LQ order).
 
 A question ranked by a score that adds up over units can stop early too (the threshold algorithm
 of Fagin, Lotem & Naor 2003): ``# klaster:page-units bound=?b score=?s`` ends the last line of

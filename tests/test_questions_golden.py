@@ -240,3 +240,32 @@ def test_unreached_specialised_leaves_out_reached_sentra(store: EmbeddedStore) -
     assert "Sentra sandal ukir Krembangan" not in rows
     kampung = rows["Kampung Sepatu Kota Mojokerto"]
     assert kampung["lq"] == pytest.approx(1716 / 910) and kampung["industry_code"] == "15201"
+
+
+@pytest.mark.parametrize("params", [{}, {"region": "33"}, {"threshold": "2"}])
+def test_unreached_specialised_pages_are_slices_of_the_whole_answer(store: EmbeddedStore,
+                                                                    params: dict) -> None:
+    """The question lists the specialised kabupaten/kota figures and reads the sentra of the first
+    k only (``# klaster:page-units``). Every page, whatever cut the runner settled on, is the slice
+    of the whole answer, in the documented order: LQ descending, then kabupaten/kota, industry and
+    sentra IRI. Batik Masaran (Sragen), Batik Lasem (Rembang) and Batik Kerek (Tuban) tie on LQ
+    1716/458 in 2023: they come in the order of their kabupaten (33.14, 33.17, 35.23), though
+    Kerek's label and IRI sort first."""
+    question = QUESTIONS["unreached-specialised"]
+    assert question.page_units
+    whole = run_question(store, question, {**params, "limit": "1000"}, base_iri=BASE)
+    rows = whole.records()
+    assert rows and not whole.truncated
+    assert rows == sorted(rows, key=lambda r: (-r["lq"], r["kabupaten_kota"], r["industry"],
+                                               r["sentra"]))
+    if not params:
+        tied = [r["sentra"].rsplit("/", 1)[1] for r in rows if r["lq"] == pytest.approx(1716 / 458)]
+        assert tied == ["batik-masaran", "batik-lasem", "batik-kerek"]
+    for size in (1, 2, 3):
+        paged = []
+        for offset in range(0, len(rows), size):
+            page = run_question(store, question, {**params, "limit": str(size), "offset": str(offset)},
+                                base_iri=BASE)
+            assert page.truncated == (offset + size < len(rows))
+            paged.extend(page.records())
+        assert paged == rows, size
