@@ -1,4 +1,5 @@
-"""Helpers shared by the test modules: ports, processes, a served app, problem+json checks."""
+"""Helpers shared by the test modules: ports, processes, a served app, problem+json checks, paged
+question answers."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator, Sequence
+
+from kg.questions import run_question
 
 ADMIN_TOKEN = "test-admin-token-0123456789"
 
@@ -109,3 +112,15 @@ def assert_problem(response, status: int) -> dict:
     assert isinstance(body.get("detail"), str) and body["detail"]
     assert "Traceback" not in body["detail"]
     return body
+
+
+def paged_records(store, question, params: dict, total: int, size: int, *, base_iri: str) -> list[dict]:
+    """The records of a question's answer read page by page (``size`` rows from offset 0 to
+    ``total``), each page's ``truncated`` flag checked against ``total``."""
+    records: list[dict] = []
+    for offset in range(0, total, size):
+        page = run_question(store, question, {**params, "limit": str(size), "offset": str(offset)},
+                            base_iri=base_iri)
+        assert page.truncated == (offset + size < total), (offset, size)
+        records.extend(page.records())
+    return records

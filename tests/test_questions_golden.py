@@ -21,6 +21,8 @@ from kg.aggregates import rebuild as rebuild_aggregates
 from kg.sharing import rebuild as rebuild_sharing
 from kg.store import EmbeddedStore
 
+from helpers import paged_records
+
 BASE = "https://w3id.org/klaster/id/"
 HERE = Path(__file__).resolve().parent
 FIXTURE = HERE / "fixtures" / "questions.ttl"
@@ -262,10 +264,4 @@ def test_unreached_specialised_pages_are_slices_of_the_whole_answer(store: Embed
         tied = [r["sentra"].rsplit("/", 1)[1] for r in rows if r["lq"] == pytest.approx(1716 / 458)]
         assert tied == ["batik-masaran", "batik-lasem", "batik-kerek"]
     for size in (1, 2, 3):
-        paged = []
-        for offset in range(0, len(rows), size):
-            page = run_question(store, question, {**params, "limit": str(size), "offset": str(offset)},
-                                base_iri=BASE)
-            assert page.truncated == (offset + size < len(rows))
-            paged.extend(page.records())
-        assert paged == rows, size
+        assert paged_records(store, question, params, len(rows), size, base_iri=BASE) == rows, size

@@ -13,6 +13,8 @@ from kg.questions import load_questions, run_question
 from kg.sharing import rebuild as rebuild_sharing
 from kg.store import EmbeddedStore
 
+from helpers import paged_records
+
 BASE = "https://w3id.org/klaster/id/"
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "questions.ttl"
 QUESTIONS = load_questions(base_iri=BASE)
@@ -53,13 +55,7 @@ def test_pages_are_slices_of_the_whole_answer(store: EmbeddedStore, name: str, s
     assert rows and not whole.truncated
     assert rows == sorted(rows, key=ORDER[name]), "not in the documented total order"
     for size in (1, 2):
-        paged = []
-        for offset in range(0, len(rows), size):
-            page = run_question(store, question, {**params, "limit": str(size), "offset": str(offset)},
-                                base_iri=BASE)
-            assert page.truncated == (offset + size < len(rows))
-            paged.extend(page.records())
-        assert paged == rows
+        assert paged_records(store, question, params, len(rows), size, base_iri=BASE) == rows
 
 
 def test_ties_are_broken_by_iri_not_by_label(store: EmbeddedStore) -> None:
@@ -100,12 +96,7 @@ def test_corridor_pages_are_slices_of_the_whole_answer(seeded_store: Path, kawas
     order = ("member_region_label", "member_region", "sentra_label", "sentra", "kind",
              "partner_label", "partner")
     assert rows == sorted(rows, key=lambda r: [_none_first(r[c]) for c in order])
-    paged = []
-    for offset in range(0, len(rows), size):
-        page = run_question(seeded, question,
-                            {**params, "limit": str(size), "offset": str(offset)}, base_iri=BASE)
-        assert page.truncated == (offset + size < len(rows))
-        paged.extend(page.records())
+    paged = paged_records(seeded, question, params, len(rows), size, base_iri=BASE)
     assert _items_as_sets(paged) == _items_as_sets(rows)
 
 
