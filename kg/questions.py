@@ -36,11 +36,18 @@ klaster:page-units`` (it may appear in several places, always as the same text).
 runs that sub-select once, on its own, for the first ``offset + limit + 1`` units (which always hold
 the page, since each unit gives a row), then runs the query with the first 1, 4, 16, … of them
 (:meth:`Question.unit_cuts`) bound as ``VALUES`` in place of every copy of the sub-select, until
-the page is full or every listed unit is in. The outer order must begin with the units' order, so
-that the rows of the first ``k`` units come before all others. ``corridor`` uses it: an area's
-sentra are its units, and the first sentra alone usually fill a page (at national scale each
-sentra has 100–2,000 partner rows, the whole answer up to 1.4 million), and so does
-``unreached-specialised`` (its units are the specialised kabupaten/kota figures, in LQ order).
+the page is full or every listed unit is in. The outer order must begin with the units' order, and
+every row must come from one unit, so that the rows of the first ``k`` units come before all
+others. ``corridor`` uses it: an area's sentra are its units, and the first sentra alone usually
+fill a page (at national scale each sentra has 100–2,000 partner rows, the whole answer up to 1.4
+million), and so does ``unreached-specialised`` (its units are the specialised kabupaten/kota
+figures, in LQ order).
+Units that may give no row are listed in full instead: end their sub-select (in order, without a
+LIMIT) with ``# klaster:page-units all``. The runner then binds them a group at a time (the
+first, then the 2nd–4th, then the 5th–16th, …) and appends each group's rows to the page, never
+running a unit twice. ``linkages`` uses it: its units are the four kinds, and a sentra's financing
+rows alone usually fill its first page (testing first which kinds give a row cost more than it
+saved).
 
 A question ranked by a score that adds up over units can stop early too (the threshold algorithm
 of Fagin, Lotem & Naor 2003): ``# klaster:page-units bound=?b score=?s`` ends the last line of
@@ -116,6 +123,8 @@ _UNITS_LIMIT = re.compile(r"\bLIMIT\s+\d+(?=[ \t]*#[ \t]*klaster:page-units(?![\
 #: ``# klaster:page-units bound=?b score=?s`` (no LIMIT): units that bound a summed score (module text).
 _UNITS_BOUND = re.compile(r"#[ \t]*klaster:page-units[ \t]+bound=\?(?P<bound>[A-Za-z_]\w*)"
                           r"[ \t]+score=\?(?P<score>[A-Za-z_]\w*)[ \t]*$", re.M)
+#: ``# klaster:page-units all`` (no LIMIT): every unit listed, some of which may give no row.
+_UNITS_ALL = re.compile(r"#[ \t]*klaster:page-units[ \t]+all[ \t]*$", re.M)
 #: the first unit cut, and the factor it grows by while the page is not full
 FIRST_UNITS, UNITS_GROWTH = 1, 4
 _FIRST_SELECT = re.compile(r"\bSELECT\b", re.I)
@@ -166,7 +175,13 @@ class Question:
     def page_units(self) -> bool:
         """True when a sub-select lists the answer's units (``LIMIT n  # klaster:page-units``, or
         ``# klaster:page-units bound=?b score=?s``)."""
-        return bool(_UNITS_LIMIT.search(self.sparql) or _UNITS_BOUND.search(self.sparql))
+        return bool(_UNITS_LIMIT.search(self.sparql) or _UNITS_BOUND.search(self.sparql)
+                    or _UNITS_ALL.search(self.sparql))
+
+    @property
+    def units_all(self) -> bool:
+        """True when every unit is listed and a unit may give no row (``# klaster:page-units all``)."""
+        return bool(_UNITS_ALL.search(self.sparql))
 
     @property
     def units_bound(self) -> tuple[str, str] | None:
@@ -333,14 +348,19 @@ def _check_units(source: str, body: str) -> None:
     if not spans or any(not re.match(r"\{\s*SELECT\b", masked[a:b], re.I) for a, b in spans):
         raise QuestionDefinitionError(f"{source}: a '# klaster:page-units' cut must end a sub-select "
                                       "({ SELECT … LIMIT n  # klaster:page-units })")
-    if len(groups) > 1 or len(spans) != len(_UNITS_LIMIT.findall(body) + _UNITS_BOUND.findall(body)):
+    marks = _UNITS_LIMIT.findall(body) + _UNITS_BOUND.findall(body) + _UNITS_ALL.findall(body)
+    if len(groups) > 1 or len(spans) != len(marks):
         raise QuestionDefinitionError(f"{source}: every '# klaster:page-units' sub-select must be the "
                                       "same text (the units are listed once)")
     bound = _UNITS_BOUND.search(body)
-    if bound and _UNITS_LIMIT.search(body):
+    if bound and (_UNITS_LIMIT.search(body) or _UNITS_ALL.search(body)):
         raise QuestionDefinitionError(f"{source}: units that bound a score are listed in full: write "
                                       "'# klaster:page-units bound=?b score=?s' without a LIMIT, in "
                                       "every place")
+    if _UNITS_ALL.search(body) and _UNITS_LIMIT.search(body):
+        raise QuestionDefinitionError(f"{source}: units that may give no row are listed in full: "
+                                      "write '# klaster:page-units all' without a LIMIT, in every "
+                                      "place")
     if bound:
         for where, text, name in (("the units sub-select", _units_listing(body), bound.group("bound")),
                                   ("the query", body, bound.group("score"))):
@@ -524,11 +544,18 @@ def _run(store: Store, question: Question, sparql: str, bindings: Mapping[str, o
 def _run_by_units(store: Store, question: Question, sparql: str, bindings: Mapping[str, ox.Term],
                   end: int) -> tuple[list[str], list[ox.QuerySolution], str]:
     """Run a question with a ``# klaster:page-units`` sub-select: list its units once (the first
-    ``end``, which hold the page; or every unit, largest bound first, when they bound a score), then
-    run the query with the first 1, 4, 16, … of them bound as ``VALUES`` in place of the
-    sub-select, until the page is settled (full; and, when the units bound a score, its last row
-    scoring more than the other units can add up to) or every listed unit is in. Returns the
-    variables, the first ``end`` solutions and the text that ran last."""
+    ``end``, which hold the page; or every unit: largest bound first when they bound a score, in
+    their order when they are marked ``all``), then bind them as ``VALUES`` in place of the
+    sub-select, a cut at a time (:meth:`Question.unit_cuts`: the first 1, 4, 16, …) until the page
+    is settled or every listed unit is in: full, and when the units bound a score, its last row
+    scoring more than the other units can add up to. Units marked ``all`` are run a group at a
+    time (unit 1, then 2–4, then 5–16, …) and their rows appended, since every row comes from one
+    unit and the rows of a unit come before those of the next. The others are run from the first
+    unit each time (1, then 1–4, …): a candidate is scored over every unit; and Virtuoso 7.2
+    answers ``corridor`` wrongly with one unit bound alone (it folds a one-row ``VALUES`` into
+    constants and loses the partners), which the next, larger cut mends. Returns the variables,
+    the first ``end`` solutions and a text that gives them (the units of the settled cut bound in
+    place of the sub-select)."""
     spans = _units_spans(sparql)
     listing = _units_listing(sparql)
     used = {name: term for name, term in bindings.items()
@@ -547,19 +574,35 @@ def _run_by_units(store: Store, question: Question, sparql: str, bindings: Mappi
         units.sort(key=lambda u: (-u[bound], [str(u[v]) for v in unit_vars]))
         # rest[k]: the most a row outside the candidates of the first k units can score
         rest = list(itertools.accumulate(u[bound] for u in reversed(units)))[::-1] + [Decimal(0)]
-    for k in question.unit_cuts(max(len(units), 1) if bound else end):
-        chosen = [tuple(u[v] for v in unit_vars) for u in units[:k]]
+
+    def bind(first: int, stop: int) -> str:
+        """The query with units ``first`` to ``stop`` bound in place of the sub-select
+        (``ValueError`` for a blank-node unit)."""
+        block = "{ " + values_block(unit_vars, [tuple(u[v] for v in unit_vars)
+                                                for u in units[first:stop]]) + " }"
+        text = sparql
+        for a, b in reversed(spans):
+            text = text[:a] + block + text[b:]
+        return text
+
+    every = bound or question.units_all
+    head: list[ox.QuerySolution] = []
+    done = 0  # the units whose rows are in head
+    for k in question.unit_cuts(max(len(units), 1) if every else end):
+        first = done if question.units_all else 0
         try:
-            block = "{ " + values_block(unit_vars, chosen) + " }"
+            text = bind(first, k)
         except ValueError:  # a blank-node unit: cut the sub-select in place instead (or, with no
-            # order to cut by, take every unit)
-            text = sparql if bound else question.sparql_for_page(end, given=bindings.keys(), units=k)
-            k = len(units) if bound else k
-        else:
-            text = sparql
-            for a, b in reversed(spans):
-                text = text[:a] + block + text[b:]
-        variables, head = _run(store, question, text, bindings, end)
+            # order to cut by, take every unit), from the first unit again
+            text = sparql if every else question.sparql_for_page(end, given=bindings.keys(), units=k)
+            k, first = (len(units) if every else k), 0
+        if first == 0:
+            head = []
+        variables, rows = _run(store, question, text, bindings, end - len(head))
+        head += rows
+        done = k
+        if first:  # the text shown: every unit so far bound (it gives the same rows)
+            text = bind(0, k)
         if k >= len(units):  # every unit is in
             return variables, head, text
         full = len(head) == end
@@ -592,7 +635,8 @@ def _units_listing(sparql: str) -> str:
 def _units_spans(sparql: str) -> list[tuple[int, int]]:
     """The ``{ SELECT … LIMIT n  # klaster:page-units }`` groups of ``sparql`` (or those ending in
     ``# klaster:page-units bound=?b score=?s``), in text order."""
-    marks = itertools.chain(_UNITS_LIMIT.finditer(sparql), _UNITS_BOUND.finditer(sparql))
+    marks = itertools.chain(_UNITS_LIMIT.finditer(sparql), _UNITS_BOUND.finditer(sparql),
+                            _UNITS_ALL.finditer(sparql))
     return [enclosing_group(sparql, m.start()) for m in sorted(marks, key=lambda m: m.start())]
 
 

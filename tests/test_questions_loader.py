@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from kg.errors import BadRequest, KlasterError
 from kg.params import Param, normalise, to_term
-from kg.questions import QuestionDefinitionError, load_questions, parse_question
+from kg.questions import QuestionDefinitionError, load_questions, parse_question, term_value
 
 BASE = "https://w3id.org/klaster/id/"
 
@@ -217,6 +218,17 @@ ORDER BY ?unit ?p
 """
 
 
+def units_store(store):
+    """``store`` with sentra Wedoro's units u1…u6, which produce 3, 0, 5, 1, 0 and 2 products."""
+    kl, sentra = "https://w3id.org/klaster/ontology#", f"{BASE}sentra/wedoro"
+    triples = []
+    for u, products in enumerate((3, 0, 5, 1, 0, 2), start=1):
+        triples.append(f"<{sentra}> <{kl}hasMember> <{BASE}unit/u{u}> .")
+        triples += [f"<{BASE}unit/u{u}> <{kl}produces> <{BASE}product/p{u}{i}> ." for i in range(products)]
+    store.update("INSERT DATA { " + " ".join(triples) + " }")
+    return store
+
+
 def test_a_unit_cut_grows_until_the_page_is_full(tmp_path: Path) -> None:
     """Units u1…u6 give 3, 1, 5, 1, 1 and 2 rows (a unit without products gives one row): every
     page equals the same page of the uncut query, and the cut stops as soon as the page is full
@@ -229,13 +241,8 @@ def test_a_unit_cut_grows_until_the_page_is_full(tmp_path: Path) -> None:
         "LIMIT 3  # klaster:page-units", ""), "uncut.rq"), base_iri=BASE)
     assert question.page_units and not question.page_cut and not uncut.page_units
     assert question.unit_cuts(18) == [1, 4, 16, 18] and question.unit_cuts(1) == [1]
-    kl, sentra = "https://w3id.org/klaster/ontology#", f"{BASE}sentra/wedoro"
-    triples = []
-    for u, products in enumerate((3, 0, 5, 1, 0, 2), start=1):
-        triples.append(f"<{sentra}> <{kl}hasMember> <{BASE}unit/u{u}> .")
-        triples += [f"<{BASE}unit/u{u}> <{kl}produces> <{BASE}product/p{u}{i}> ." for i in range(products)]
-    store = EmbeddedStore()
-    store.update("INSERT DATA { " + " ".join(triples) + " }")
+    sentra = f"{BASE}sentra/wedoro"
+    store = units_store(EmbeddedStore())
     whole = run_question(store, uncut, {"sentra": sentra, "limit": "100"}, base_iri=BASE)
     assert len(whole.rows) == 13
     for (offset, limit), cut_at in {(0, 2): 1, (0, 3): 4, (3, 5): 4, (12, 5): 16, (0, 13): 14,
@@ -274,6 +281,64 @@ def test_blank_node_units_are_cut_in_place(tmp_path: Path) -> None:
                                              "limit": str(limit)}, base_iri=BASE)
         assert [r[1:] for r in cut.rows] == [r[1:] for r in whole[offset:offset + limit]]
         assert "VALUES (" not in cut.sparql and "  # klaster:page-units" in cut.sparql
+
+
+ALL_UNITS_QUERY = """PREFIX kl: <https://w3id.org/klaster/ontology#>
+SELECT ?sentra ?unit ?p WHERE {
+  { SELECT ?sentra ?unit WHERE { ?sentra kl:hasMember ?unit } ORDER BY ?unit  # klaster:page-units all
+  }
+  ?unit kl:produces ?p
+}
+ORDER BY ?unit ?p
+"""
+
+
+def test_units_that_may_give_no_row_are_listed_in_full_and_run_a_group_at_a_time(
+        tmp_path: Path) -> None:
+    """Units u1…u6 give 3, 0, 5, 1, 0 and 2 rows (a unit without products gives none): every page
+    equals the same page of the uncut query; the runner lists all six units, runs u1, then u2–u4,
+    then u5–u6 (never a unit twice), and stops once the page is full."""
+    from kg.questions import run_question
+    from kg.store import EmbeddedStore
+
+    class Recording(EmbeddedStore):
+        """The embedded store, keeping the text of every query it runs."""
+        ran: list[str] = []
+
+        def query(self, sparql, **kwargs):
+            self.ran.append(sparql)
+            return super().query(sparql, **kwargs)
+
+    question = parse_question(write(tmp_path, GOOD_HEADER + ALL_UNITS_QUERY, "units.rq"),
+                              base_iri=BASE)
+    uncut = parse_question(write(tmp_path, GOOD_HEADER + ALL_UNITS_QUERY.replace(
+        "  # klaster:page-units all", ""), "uncut.rq"), base_iri=BASE)
+    assert question.page_units and question.units_all and not uncut.page_units
+    sentra = f"{BASE}sentra/wedoro"
+    store = units_store(Recording())
+    whole = run_question(store, uncut, {"sentra": sentra, "limit": "100"}, base_iri=BASE)
+    assert len(whole.rows) == 11
+    groups = ([1], [2, 3, 4], [5, 6])
+    for (offset, limit), runs in {(0, 2): 1, (0, 3): 2, (3, 5): 2, (5, 5): 3, (0, 11): 3,
+                                  (10, 1): 3, (1, 1): 1, (2, 1): 2}.items():
+        store.ran = []
+        params = {"sentra": sentra, "offset": str(offset), "limit": str(limit)}
+        cut = run_question(store, question, params, base_iri=BASE)
+        assert cut.rows == whole.rows[offset:offset + limit], (offset, limit)
+        assert cut.truncated == (offset + limit < 11)
+        listing, *ran = store.ran
+        assert "VALUES" not in listing and len(ran) == runs, (offset, limit)
+        for text, group in zip(ran, groups):
+            assert sorted(int(u) for u in re.findall(rf"{BASE}unit/u(\d)", text)) == group
+        # the text shown binds every unit run so far, and gives the same rows
+        shown = sorted(int(u) for u in re.findall(rf"{BASE}unit/u(\d)", cut.sparql))
+        assert shown == [u for group in groups[:runs] for u in group]
+        again = store.query(cut.sparql, bindings={"sentra": ox.NamedNode(sentra)})
+        assert [tuple(term_value(r[c]) for c in cut.columns) for r in again][offset:offset + limit] \
+            == list(cut.rows)
+    with pytest.raises(QuestionDefinitionError, match="without a LIMIT"):
+        parse_question(write(tmp_path, GOOD_HEADER + ALL_UNITS_QUERY.replace(
+            "ORDER BY ?unit  #", "ORDER BY ?unit LIMIT 3  #")), base_iri=BASE)
 
 
 def test_a_unit_cut_must_end_one_sub_select(tmp_path: Path) -> None:
