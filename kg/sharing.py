@@ -15,11 +15,18 @@ counts are computed once and stored on the item, as ``xsd:integer`` triples in t
 * ``kl:inputSentraCount``: the sentra with ``kl:needsInput`` t.
 
 Counts read every graph (the union, inferences included); only IRIs get a count, and only non-zero
-counts are stored. Everything goes through the :class:`kg.store.Store` interface, so remote stores
+counts are stored.
+
+The same graph holds a derived link for the kinds whose items also have other users than sentra
+(:attr:`Kind.sentra_link`): ``kl:financedThrough``, from every sentra to each financing source or
+scheme it has (``kl:financedBy`` or ``kl:usesFinancingScheme``). The enterprises share those items
+(KUR: 68k sentra, 766k users in all), so a question that reads a scheme's sentra through the asserted
+links reads every enterprise too and then drops it (about 1 s for KUR at national scale); through
+``kl:financedThrough`` it reads the sentra only. Everything goes through the :class:`kg.store.Store` interface, so remote stores
 keep them too. :func:`rebuild` recomputes the graph (``klaster init``, ``klaster load``, through
 :func:`kg.derive.recompute`); :func:`items_of` before a write and :func:`keep_current` after it
 recount exactly the items a set of sentra was or is linked to (a submission ingested, replaced or
-withdrawn). Raw writes through the graph store or SPARQL update do not recompute them.
+withdrawn), and rewrite those sentra's derived links. Raw writes through the graph store or SPARQL update do not recompute them.
 """
 
 from __future__ import annotations
@@ -44,10 +51,12 @@ _BATCH = 500
 
 @dataclass(frozen=True)
 class Kind:
-    """One kind of sharing: the stored count property and the link(s) from a sentra to an item."""
+    """One kind of sharing: the stored count property, the link(s) from a sentra to an item and,
+    when the items have other users than sentra, the derived link kept for sentra only."""
     name: str
     count_property: str
     links: tuple[str, ...]
+    sentra_link: str | None = None
 
     def pattern(self, subject: str, item: str) -> str:
         """The links as a graph pattern (a UNION, not a property path: Virtuoso rejects some paths
@@ -58,19 +67,23 @@ class Kind:
 KINDS = {kind.name: kind for kind in (
     Kind("technology", KL + "technologySentraCount", (KL + "usesTechnology",)),
     Kind("skill", KL + "skillSentraCount", (KL + "needsSkill",)),
-    Kind("financing", KL + "financingSentraCount", (KL + "financedBy", KL + "usesFinancingScheme")),
+    Kind("financing", KL + "financingSentraCount", (KL + "financedBy", KL + "usesFinancingScheme"),
+         KL + "financedThrough"),
     Kind("product", KL + "producingSentraCount", (KL + "produces",)),
     Kind("input", KL + "inputSentraCount", (KL + "needsInput",)),
 )}
 
 #: (kind name, item IRI)
 Item = tuple[str, str]
+#: (kind name, sentra IRI, item IRI): a derived link
+Link = tuple[str, str, str]
 
 
 @dataclass(frozen=True)
 class SharingSummary:
     counts: int
     seconds: float
+    links: int = 0
 
 
 def sharing_graph(base_iri: str) -> str:
@@ -108,16 +121,46 @@ def _triple(kind: str, item: str, n: int) -> ox.Triple:
                      ox.Literal(str(n), datatype=ox.NamedNode(XSD + "integer")))
 
 
+def _links_query(kind: Kind, sentra: list[str] | None) -> str:
+    """Distinct (sentra, item) linked by ``kind`` (every sentra, or those in ``sentra``). As in
+    :func:`_count_query`, the links and the sentra are joined as two sub-selects."""
+    values = "" if sentra is None else f"VALUES ?s {{ {iri_values(sentra)} }} "
+    return (f"{_PREFIXES}SELECT DISTINCT ?s ?item WHERE {{ "
+            f"{{ SELECT ?s ?item WHERE {{ {values}{kind.pattern('?s', '?item')} "
+            f"FILTER(isIRI(?s) && isIRI(?item)) }} }} "
+            f"{{ SELECT ?s WHERE {{ {values}?s a kl:Sentra }} }} }}")
+
+
+def links(store: Store, sentra: set[str] | None = None) -> set[Link]:
+    """The derived links (kind, sentra, item) the data gives now: of every sentra, or of those in
+    ``sentra`` (the others are absent)."""
+    found: set[Link] = set()
+    for kind in KINDS.values():
+        if kind.sentra_link is None:
+            continue
+        for batch in [None] if sentra is None else batches(sorted(sentra), _BATCH):
+            found.update((kind.name, r["s"].value, r["item"].value)
+                         for r in store.query(_links_query(kind, batch)))
+    return found
+
+
+def _link_triple(kind: str, sentra: str, item: str) -> ox.Triple:
+    return ox.Triple(ox.NamedNode(sentra), ox.NamedNode(KINDS[kind].sentra_link),  # type: ignore[arg-type]
+                     ox.NamedNode(item))
+
+
 def rebuild(store: Store, base_iri: str) -> SharingSummary:
     """Recompute the sharing graph from scratch (one count per item and kind: a few thousand
-    triples even at national scale, so the graph is replaced whole)."""
+    triples even at national scale; and the derived links, about 250,000), replacing it whole."""
     started = time.perf_counter()
     counts = compute(store)
+    derived = links(store)
     graph = ox.NamedNode(sharing_graph(base_iri))
+    triples = [_triple(k, i, n) for (k, i), n in sorted(counts.items())]
+    triples += [_link_triple(*link) for link in sorted(derived)]
     store.replace_graph(sharing_graph(base_iri),
-                        [ox.Quad(t.subject, t.predicate, t.object, graph)
-                         for t in (_triple(k, i, n) for (k, i), n in sorted(counts.items()))])
-    return SharingSummary(len(counts), time.perf_counter() - started)
+                        [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples])
+    return SharingSummary(len(counts), time.perf_counter() - started, len(derived))
 
 
 def stored(store: Store, base_iri: str) -> dict[Item, int]:
@@ -128,6 +171,14 @@ def stored(store: Store, base_iri: str) -> dict[Item, int]:
             for r in store.query(query, default_graphs=[sharing_graph(base_iri)])}
 
 
+def stored_links(store: Store, base_iri: str) -> set[Link]:
+    """The derived links the sharing graph holds."""
+    names = {kind.sentra_link: kind.name for kind in KINDS.values() if kind.sentra_link}
+    query = f"SELECT ?s ?p ?item WHERE {{ VALUES ?p {{ {iri_values(names)} }} ?s ?p ?item }}"
+    return {(names[r["p"].value], r["s"].value, r["item"].value)
+            for r in store.query(query, default_graphs=[sharing_graph(base_iri)])}
+
+
 # -- what a write touches -------------------------------------------------------------------------
 def _linking() -> set[str]:
     return {link for kind in KINDS.values() for link in kind.links}
@@ -135,7 +186,7 @@ def _linking() -> set[str]:
 
 def sentra_in(triples: Iterable[ox.Triple]) -> set[str]:
     """The resources a set of triples links to an item or types as a sentra: whose items' counts
-    a write of these triples can change."""
+    and derived links a write of these triples can change."""
     links = _linking()
     found = set()
     for t in triples:
@@ -183,6 +234,29 @@ def refresh_update(base_iri: str, counts: dict[Item, int]) -> str:
     return " ;\n".join(ops)
 
 
+def refresh_links_update(base_iri: str, sentra: list[str], now: set[Link]) -> str:
+    """One SPARQL update that replaces the derived links of ``sentra`` with ``now`` (theirs)."""
+    graph = sharing_graph(base_iri)
+    properties = iri_values(kind.sentra_link for kind in KINDS.values() if kind.sentra_link)
+    ops = [f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?item }} }} WHERE {{ VALUES ?s {{ {iri_values(batch)} }} "
+           f"VALUES ?p {{ {properties} }} GRAPH <{graph}> {{ ?s ?p ?item }} }}"
+           for batch in batches(sorted(sentra), _BATCH)]
+    if now:
+        body = ox.serialize([_link_triple(*link) for link in sorted(now)],
+                            format=ox.RdfFormat.N_TRIPLES).decode()
+        ops.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}")
+    return " ;\n".join(ops)
+
+
+def refresh_links(store: Store, base_iri: str, sentra: set[str]) -> int:
+    """Rewrite the derived links of ``sentra`` from the data, in one update. Returns how many."""
+    if not sentra:
+        return 0
+    now = links(store, sentra)
+    store.update(refresh_links_update(base_iri, sorted(sentra), now))
+    return len(now)
+
+
 def refresh(store: Store, base_iri: str, items: set[Item]) -> int:
     """Recount ``items`` from the links and store the counts, in one update. Returns how many."""
     if not items:
@@ -199,9 +273,11 @@ def refresh(store: Store, base_iri: str, items: set[Item]) -> int:
 
 def keep_current(store: Store, base_iri: str, sentra: set[str], before: set[Item]) -> None:
     """After a write about ``sentra`` (``before`` = :func:`items_of` them before it): recount the
-    items they were linked to before and are linked to now. A failure leaves the data written and
-    the counts stale until the next ``klaster init``; it is logged, not raised."""
+    items they were linked to before and are linked to now, and rewrite their derived links. A
+    failure leaves the data written and the counts or links stale until the next ``klaster init``;
+    it is logged, not raised."""
     try:
         refresh(store, base_iri, before | items_of(store, sentra))
+        refresh_links(store, base_iri, sentra)
     except Exception:  # noqa: BLE001 - the write itself succeeded; say so and carry on
         log.exception("the shared-item counts could not be refreshed; run 'klaster init'")

@@ -28,6 +28,7 @@ import pyoxigraph as ox
 import rdflib
 
 from kg import csvw, shacl, tabular
+from kg.sharing import sharing_graph
 from kg.errors import BadRequest, UnsupportedMediaType
 from kg.namespaces import GRAPH_INFERRED, KL, QB, RDF, RDFS, SH, graph_iri
 from kg.resources import data_folder
@@ -268,12 +269,14 @@ def context_triples(store: Store, submission: Submission, *, base_iri: str,
                                   f"?s a <{KL}Sentra> }}"):
             out.append(T(row["s"], rdf_type, N(KLV + "ExistingSentra")))  # type: ignore[arg-type]
 
-    # identifiers already used by stored records (outside the graph being replaced)
+    # identifiers already used by stored records (outside the graph being replaced, and outside the
+    # graphs Klaster derives: the inferences, and the sharing graph's sentra-only links)
     record_classes = {N(c) for c in RECORD_CLASSES}
     records = sorted({t.subject for t in triples if t.predicate == rdf_type
                       and t.object in record_classes and isinstance(t.subject, ox.NamedNode)},
                      key=lambda n: n.value)
-    ignored = {graph_iri(base_iri, GRAPH_INFERRED)} | ({replaces} if replaces else set())
+    ignored = ({graph_iri(base_iri, GRAPH_INFERRED), sharing_graph(base_iri)}
+               | ({replaces} if replaces else set()))
     inferred_prefix = graph_iri(base_iri, GRAPH_INFERRED) + "/"  # per-submission inferences
     for values in _chunks(records):
         for row in _select(store, f"SELECT DISTINCT ?s ?g WHERE {{ VALUES ?s {{ {values} }} "

@@ -1,5 +1,6 @@
-"""Stored shared-item counts (kg.sharing): built at seeding, equal to a live count, kept current by
-submissions (ingest, replace, withdraw), and read by the partner questions."""
+"""Stored shared-item counts and derived sentra-only financing links (kg.sharing): built at
+seeding, equal to a live count, kept current by submissions (ingest, replace, withdraw), and read
+by the partner questions."""
 
 from __future__ import annotations
 
@@ -42,6 +43,14 @@ def live(store: Store) -> dict[tuple[str, str], int]:
     return found
 
 
+def live_links(store: Store) -> set[tuple[str, str, str]]:
+    """What the derived links must be: each sentra's financing sources and schemes (a naive
+    formulation, as above)."""
+    query = ("PREFIX kl: <https://w3id.org/klaster/ontology#>\n"
+             f"SELECT DISTINCT ?s ?item WHERE {{ {LIVE['financing']} . ?s a kl:Sentra }}")
+    return {("financing", r["s"].value, r["item"].value) for r in store.query(query)}
+
+
 def submission(technology: str) -> bytes:
     """A new sentra in Wedoro (Sidoarjo) using one technology and the KUR scheme."""
     return f"""@prefix kl: <https://w3id.org/klaster/ontology#> .
@@ -65,16 +74,36 @@ def test_seeding_stores_every_count_as_a_live_count_gives(seeded_store: Path) ->
         assert stored == live(store)
         assert {kind for kind, _ in stored} == set(sharing.KINDS)
         assert stored[("technology", CEMENTING)] >= 2  # Wedoro and Tanggulangin at least
-        # every count sits in the sharing graph, as one xsd:integer per item and kind
-        assert len(stored) == store.count(sharing.sharing_graph(BASE))
+        links = sharing.stored_links(store, BASE)
+        assert links == live_links(store) and ("financing", f"{BASE}sentra/wedoro", KUR) in links
+        # every count sits in the sharing graph, as one xsd:integer per item and kind, beside the
+        # derived links
+        assert len(stored) + len(links) == store.count(sharing.sharing_graph(BASE))
     finally:
         store.close()
+
+
+def test_only_sentra_get_the_derived_financing_links() -> None:
+    """A sentra and an enterprise both use KUR and are financed by a bank (the sentra through
+    both links at once): the sentra gets one derived link per item, the enterprise none."""
+    kl = "https://w3id.org/klaster/ontology#"
+    bank, sentra, usaha = f"{BASE}pembiayaan/bank", f"{BASE}sentra/s", f"{BASE}usaha/e"
+    store = EmbeddedStore()
+    store.update(f"""INSERT DATA {{
+        <{sentra}> a <{kl}Sentra> ; <{kl}usesFinancingScheme> <{KUR}> ; <{kl}financedBy> <{bank}> , <{KUR}> .
+        <{usaha}> a <{kl}Enterprise> ; <{kl}usesFinancingScheme> <{KUR}> ; <{kl}financedBy> <{bank}> .
+    }}""")
+    summary = sharing.rebuild(store, BASE)
+    assert sharing.stored_links(store, BASE) == {("financing", sentra, KUR), ("financing", sentra, bank)}
+    assert summary.links == 2
+    assert sharing.stored(store, BASE) == {("financing", KUR): 1, ("financing", bank): 1}
 
 
 def test_ingest_replace_and_withdraw_keep_the_counts_current(seeded_store_copy: Path) -> None:
     store = EmbeddedStore(seeded_store_copy)
     try:
         before = sharing.stored(store, BASE)
+        links_before = sharing.stored_links(store, BASE)
         cementing = before[("technology", CEMENTING)]
         tanning = before[("technology", CHROME_TANNING)]
         kur = before[("financing", KUR)]
@@ -86,6 +115,8 @@ def test_ingest_replace_and_withdraw_keep_the_counts_current(seeded_store_copy: 
         assert now == live(store)
         assert now[("technology", CEMENTING)] == cementing + 1
         assert now[("financing", KUR)] == kur + 1
+        assert ("financing", NEW, KUR) in sharing.stored_links(store, BASE)
+        assert sharing.stored_links(store, BASE) == live_links(store)
 
         # the replacement swaps the technology: the old item goes down, the new one up
         second = subs.submit(store, SETTINGS, submission(f"{BASE}teknologi/penyamakan-krom"),
@@ -99,6 +130,7 @@ def test_ingest_replace_and_withdraw_keep_the_counts_current(seeded_store_copy: 
 
         subs.withdraw(store, SETTINGS, second.record.id, principal=STEWARD)
         assert sharing.stored(store, BASE) == before
+        assert sharing.stored_links(store, BASE) == links_before
     finally:
         store.close()
 
@@ -111,9 +143,14 @@ def test_rebuild_repairs_a_stale_graph(seeded_store_copy: Path) -> None:
                                                    ("technology", CHROME_TANNING): 0}))
         assert sharing.stored(store, BASE)[("technology", CEMENTING)] == 99
         assert ("technology", CHROME_TANNING) not in sharing.stored(store, BASE)
+        links = sharing.stored_links(store, BASE)
+        wedoro = f"{BASE}sentra/wedoro"
+        store.update(sharing.refresh_links_update(BASE, [wedoro], set()))
+        assert ("financing", wedoro, KUR) not in sharing.stored_links(store, BASE)
         summary = sharing.rebuild(store, BASE)
         assert sharing.stored(store, BASE) == expected
-        assert summary.counts == len(expected)
+        assert sharing.stored_links(store, BASE) == links
+        assert summary.counts == len(expected) and summary.links == len(links)
     finally:
         store.close()
 
