@@ -237,9 +237,11 @@ def refresh_update(base_iri: str, counts: dict[Item, int]) -> str:
 def refresh_links_update(base_iri: str, sentra: list[str], now: set[Link]) -> str:
     """One SPARQL update that replaces the derived links of ``sentra`` with ``now`` (theirs)."""
     graph = sharing_graph(base_iri)
-    properties = iri_values(kind.sentra_link for kind in KINDS.values() if kind.sentra_link)
-    ops = [f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?item }} }} WHERE {{ VALUES ?s {{ {iri_values(batch)} }} "
-           f"VALUES ?p {{ {properties} }} GRAPH <{graph}> {{ ?s ?p ?item }} }}"
+    # one operation per property, written as a constant: with the property from VALUES, pyoxigraph
+    # scanned the graph (2.9 s instead of 9 ms for 500 sentra at national scale)
+    ops = [f"DELETE {{ GRAPH <{graph}> {{ ?s <{kind.sentra_link}> ?item }} }} WHERE {{ "
+           f"VALUES ?s {{ {iri_values(batch)} }} GRAPH <{graph}> {{ ?s <{kind.sentra_link}> ?item }} }}"
+           for kind in KINDS.values() if kind.sentra_link
            for batch in batches(sorted(sentra), _BATCH)]
     if now:
         body = ox.serialize([_link_triple(*link) for link in sorted(now)],
