@@ -22,11 +22,14 @@ The same graph holds a derived link for the kinds whose items also have other us
 scheme it has (``kl:financedBy`` or ``kl:usesFinancingScheme``). The enterprises share those items
 (KUR: 68k sentra, 766k users in all), so a question that reads a scheme's sentra through the asserted
 links reads every enterprise too and then drops it (about 1 s for KUR at national scale); through
-``kl:financedThrough`` it reads the sentra only. Everything goes through the :class:`kg.store.Store` interface, so remote stores
-keep them too. :func:`rebuild` recomputes the graph (``klaster init``, ``klaster load``, through
+``kl:financedThrough`` it reads the sentra only.
+
+Everything goes through the :class:`kg.store.Store` interface, so remote stores keep the counts and
+links too. :func:`rebuild` recomputes the graph (``klaster init``, ``klaster load``, through
 :func:`kg.derive.recompute`); :func:`items_of` before a write and :func:`keep_current` after it
 recount exactly the items a set of sentra was or is linked to (a submission ingested, replaced or
-withdrawn), and rewrite those sentra's derived links. Raw writes through the graph store or SPARQL update do not recompute them.
+withdrawn), and rewrite those sentra's derived links. Raw writes through the graph store or SPARQL
+update do not recompute them.
 """
 
 from __future__ import annotations
@@ -282,4 +285,5 @@ def keep_current(store: Store, base_iri: str, sentra: set[str], before: set[Item
         refresh(store, base_iri, before | items_of(store, sentra))
         refresh_links(store, base_iri, sentra)
     except Exception:  # noqa: BLE001 - the write itself succeeded; say so and carry on
-        log.exception("the shared-item counts could not be refreshed; run 'klaster init'")
+        log.exception("the shared-item counts or derived links could not be refreshed; run "
+                      "'klaster init'")

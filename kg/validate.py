@@ -28,10 +28,10 @@ import pyoxigraph as ox
 import rdflib
 
 from kg import csvw, shacl, tabular
-from kg.sharing import sharing_graph
 from kg.errors import BadRequest, UnsupportedMediaType
 from kg.namespaces import GRAPH_INFERRED, KL, QB, RDF, RDFS, SH, graph_iri
 from kg.resources import data_folder
+from kg.sharing import sharing_graph
 from kg.store import Store
 
 KLV = "https://w3id.org/klaster/validation#"
